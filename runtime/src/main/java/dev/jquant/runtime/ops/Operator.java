@@ -1,0 +1,18 @@
+package dev.jquant.runtime.ops;
+
+/**
+ * One node's computation on one backend, in two steps as in TFLite Micro. {@link #prepare} runs once
+ * per plan (one input-shape signature): it validates inputs and attributes, computes output types and
+ * shapes, and reserves scratch memory; it may keep whatever it derives in fields. {@link #execute} runs
+ * on every inference: it only computes, neither allocating nor validating again.
+ *
+ * <p>An instance belongs to one plan of one session and is never shared between threads.
+ */
+public interface Operator {
+
+    /** Validates and sizes; throws {@link IllegalArgumentException} with a message naming what is wrong. */
+    void prepare(PrepareContext ctx);
+
+    /** Computes outputs from inputs. */
+    void execute(ExecContext ctx);
+}
