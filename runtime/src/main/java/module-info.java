@@ -7,4 +7,7 @@ module dev.jquant.runtime {
     exports dev.jquant.runtime.format;
     exports dev.jquant.runtime.ops;
     exports dev.jquant.runtime.spi;
+
+    uses dev.jquant.runtime.spi.BackendProvider;
+    provides dev.jquant.runtime.spi.BackendProvider with dev.jquant.runtime.backend.JavaBackendProvider;
 }

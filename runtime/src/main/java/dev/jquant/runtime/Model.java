@@ -1,18 +1,28 @@
 package dev.jquant.runtime;
 
 import dev.jquant.runtime.graph.Graph;
+import dev.jquant.runtime.graph.Node;
 import dev.jquant.runtime.graph.ValueInfo;
+import dev.jquant.runtime.ops.Operators;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A loaded model: immutable and thread-safe; every session shares its (memory-mapped) weights. Close
- * it after its sessions.
+ * A loaded model: immutable and thread-safe; every session shares its weights, which stay in the
+ * memory-mapped file. Close it after its sessions; closing unmaps the file, after which sessions fail
+ * with an {@link IllegalStateException} rather than touching freed memory.
  */
 public final class Model implements AutoCloseable {
-    // IMPLEMENTATION IN PROGRESS (owner: core). Signatures are stable.
+    private final Graph graph;
+    private final AutoCloseable owner;
+    private volatile boolean closed;
+
+    private Model(Graph graph, AutoCloseable owner) {
+        this.graph = graph;
+        this.owner = owner;
+    }
 
     /** Opens and verifies a {@code .jqm} file, mapping it into memory. */
     public static Model open(Path path) throws IOException, UnsupportedOperatorException {
@@ -21,34 +31,62 @@ public final class Model implements AutoCloseable {
 
     /** Wraps an in-memory graph (e.g. fresh from the compressor) without writing a file. */
     public static Model of(Graph graph) throws UnsupportedOperatorException {
-        throw new UnsupportedOperationException("in progress");
+        checkSupported(graph);
+        return new Model(graph, null);
+    }
+
+    private static void checkSupported(Graph graph) throws UnsupportedOperatorException {
+        for (Node node : graph.nodes()) {
+            if (!Operators.isSupported(node)) {
+                Operators.create(node, graph.opset()); // throws, naming the op, the node and what is supported
+            }
+        }
     }
 
     public Graph graph() {
-        throw new UnsupportedOperationException("in progress");
+        return graph;
     }
 
     public List<ValueInfo> inputs() {
-        throw new UnsupportedOperationException("in progress");
+        return graph.inputs();
     }
 
     public List<ValueInfo> outputs() {
-        throw new UnsupportedOperationException("in progress");
+        return graph.outputs();
     }
 
     public Map<String, String> metadata() {
-        throw new UnsupportedOperationException("in progress");
+        return graph.metadata();
     }
 
     public Session newSession(SessionOptions options) {
-        throw new UnsupportedOperationException("in progress");
+        ensureOpen();
+        return new Session(this, options);
     }
 
     public Session newSession() {
         return newSession(SessionOptions.defaults());
     }
 
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("model is closed");
+        }
+    }
+
+    /** Unmaps the file; idempotent. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (owner != null) {
+            try {
+                owner.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the model file failed", e);
+            }
+        }
     }
 }

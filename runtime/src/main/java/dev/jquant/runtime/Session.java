@@ -1,22 +1,206 @@
 package dev.jquant.runtime;
 
+import dev.jquant.kernels.Parallel;
+import dev.jquant.runtime.graph.Dim;
+import dev.jquant.runtime.graph.Graph;
+import dev.jquant.runtime.graph.ValueInfo;
+import dev.jquant.runtime.plan.Plan;
+import dev.jquant.runtime.plan.Planner;
+import dev.jquant.runtime.plan.ThreadPoolParallel;
+import dev.jquant.runtime.spi.Backend;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Per-thread inference state over a shared {@link Model}: cached plans and activation arenas. */
+/**
+ * Per-thread inference state over a shared {@link Model}: the backend, the intra-op threads, and one
+ * cached plan (operators prepared, arena laid out) per input-shape signature. Not thread-safe: give
+ * each thread its own session; they all share the model's weights.
+ */
 public final class Session implements AutoCloseable {
-    // IMPLEMENTATION IN PROGRESS (owner: core). Signatures are stable.
 
-    /** Runs the model; the result's tensors live on the heap and stay valid after the session moves on. */
+    /** Plans kept per session; each holds an arena, so the cache is bounded (least recently used goes). */
+    static final int MAX_PLANS = 16;
+
+    private final Model model;
+    private final Graph graph;
+    private final SessionOptions options;
+    private final Backend backend;
+    private final Parallel parallel;
+    private final Map<String, Plan> plans = new LinkedHashMap<>(MAX_PLANS, 0.75f, true);
+    private Plan lastPlan;
+    private boolean closed;
+
+    Session(Model model, SessionOptions options) {
+        this.model = model;
+        this.graph = model.graph();
+        this.options = options;
+        this.backend = Backends.open(options.backend());
+        this.parallel = options.threads() == 1 ? Parallel.SERIAL : new ThreadPoolParallel(options.threads());
+    }
+
+    /** Runs the model; the result's tensors live on the heap and stay valid after later runs. */
     public Result run(Map<String, Tensor> inputs) {
-        throw new UnsupportedOperationException("in progress");
+        Tensor[] ordered = orderAndValidate(inputs);
+        Plan plan = planFor(ordered);
+        Tensor[] out = new Tensor[graph.outputs().size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = plan.allocateOutput(i);
+        }
+        plan.run(ordered, out);
+        Map<String, Tensor> named = new LinkedHashMap<>();
+        for (int i = 0; i < out.length; i++) {
+            named.put(graph.outputs().get(i).name(), out[i]);
+        }
+        return new Result(named);
     }
 
-    /** Name of the backend this session runs on (after AUTO resolution). */
+    /**
+     * Runs the model writing each output into the caller's tensor of the same name (right type and shape,
+     * see {@link #outputShapes}); outputs not in the map are not copied. Allocates nothing once the plan
+     * for these shapes exists.
+     */
+    public void run(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
+        Tensor[] ordered = orderAndValidate(inputs);
+        Plan plan = planFor(ordered);
+        Tensor[] into = new Tensor[graph.outputs().size()];
+        for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+            int i = outputIndex(e.getKey());
+            Tensor expected = plan.allocateOutput(i);
+            if (e.getValue().dtype() != expected.dtype() || !Arrays.equals(e.getValue().shape(), expected.shape())) {
+                throw new IllegalArgumentException("output '" + e.getKey() + "' needs a tensor " + expected
+                        + ", got " + e.getValue());
+            }
+            into[i] = e.getValue();
+        }
+        for (int i = 0; i < into.length; i++) {
+            if (into[i] == null) {
+                into[i] = plan.allocateOutput(i);
+            }
+        }
+        plan.run(ordered, into);
+    }
+
+    /** Output types and shapes for these inputs (plans them if needed). */
+    public Map<String, Tensor> outputShapes(Map<String, Tensor> inputs) {
+        Plan plan = planFor(orderAndValidate(inputs));
+        Map<String, Tensor> shapes = new LinkedHashMap<>();
+        for (int i = 0; i < graph.outputs().size(); i++) {
+            shapes.put(graph.outputs().get(i).name(), plan.allocateOutput(i));
+        }
+        return shapes;
+    }
+
+    /** The plan for these inputs, printed: which backend runs each node and why, shapes, arena size. */
+    public String describePlan(Map<String, Tensor> inputs) {
+        return planFor(orderAndValidate(inputs)).describe();
+    }
+
+    /** Name of the backend this session prefers (after {@code auto} resolution); nodes it cannot run go to Java. */
     public String backendName() {
-        throw new UnsupportedOperationException("in progress");
+        return backend.name();
     }
 
+    public SessionOptions options() {
+        return options;
+    }
+
+    private int outputIndex(String name) {
+        List<ValueInfo> outs = graph.outputs();
+        for (int i = 0; i < outs.size(); i++) {
+            if (outs.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("unknown output '" + name + "', expected one of "
+                + outs.stream().map(ValueInfo::name).toList());
+    }
+
+    private Plan planFor(Tensor[] ordered) {
+        if (closed) {
+            throw new IllegalStateException("session is closed");
+        }
+        model.ensureOpen();
+        if (lastPlan != null && lastPlan.matches(ordered)) {
+            return lastPlan;
+        }
+        StringBuilder key = new StringBuilder();
+        for (Tensor t : ordered) {
+            key.append(Arrays.toString(t.shape())).append(';');
+        }
+        Plan plan = plans.get(key.toString());
+        if (plan == null) {
+            plan = Planner.plan(graph, backend, ordered, parallel);
+            plans.put(key.toString(), plan);
+            if (plans.size() > MAX_PLANS) {
+                Iterator<Plan> eldest = plans.values().iterator();
+                Plan evicted = eldest.next();
+                eldest.remove();
+                evicted.close();
+            }
+        }
+        lastPlan = plan;
+        return plan;
+    }
+
+    private Tensor[] orderAndValidate(Map<String, Tensor> inputs) {
+        List<ValueInfo> declared = graph.inputs();
+        for (String name : inputs.keySet()) {
+            if (declared.stream().noneMatch(v -> v.name().equals(name))) {
+                throw new IllegalArgumentException("unknown input '" + name + "', expected one of "
+                        + declared.stream().map(ValueInfo::name).toList());
+            }
+        }
+        Tensor[] ordered = new Tensor[declared.size()];
+        for (int i = 0; i < ordered.length; i++) {
+            ValueInfo info = declared.get(i);
+            Tensor t = inputs.get(info.name());
+            if (t == null) {
+                throw new IllegalArgumentException("missing input " + info);
+            }
+            checkInput(info, t);
+            ordered[i] = t;
+        }
+        return ordered;
+    }
+
+    private static void checkInput(ValueInfo info, Tensor t) {
+        if (t.dtype() != info.dtype()) {
+            throw new IllegalArgumentException("input '" + info.name() + "' must be " + info.dtype() + ", was "
+                    + t.dtype() + " (expected " + info + ")");
+        }
+        if (!info.hasShape()) {
+            return;
+        }
+        List<Dim> dims = info.shape();
+        if (t.rank() != dims.size()) {
+            throw new IllegalArgumentException("input '" + info.name() + "' must have rank " + dims.size() + " "
+                    + info + ", was " + Arrays.toString(t.shape()));
+        }
+        for (int d = 0; d < dims.size(); d++) {
+            Dim dim = dims.get(d);
+            if (dim.isFixed() && dim.size() != t.dim(d)) {
+                throw new IllegalArgumentException("input '" + info.name() + "' dimension " + d + " must be "
+                        + dim.size() + " " + info + ", was " + Arrays.toString(t.shape()));
+            }
+        }
+    }
+
+    /** Releases the plans' arenas and the threads; idempotent. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        plans.values().forEach(Plan::close);
+        plans.clear();
+        lastPlan = null;
+        if (parallel instanceof ThreadPoolParallel pool) {
+            pool.close();
+        }
+        backend.close();
     }
 }

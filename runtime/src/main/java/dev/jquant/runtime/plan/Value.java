@@ -1,0 +1,39 @@
+package dev.jquant.runtime.plan;
+
+import dev.jquant.runtime.DType;
+import dev.jquant.runtime.Tensor;
+
+/** What the planner knows about one named value for one input-shape signature. */
+final class Value {
+    final String name;
+    final DType dtype;
+    final long[] shape;
+    /** Known while planning (initializer or folded); such values take no arena space. */
+    final Tensor constant;
+    /** Step that writes it; -1 for graph inputs and constants. */
+    int producer = -1;
+    /** Last step that reads it; -1 when nothing reads it. */
+    int lastUse = -1;
+    /** The arena view bound while laying out the arena. */
+    Tensor bound;
+
+    Value(String name, DType dtype, long[] shape, Tensor constant) {
+        this.name = name;
+        this.dtype = dtype;
+        this.shape = shape;
+        this.constant = constant;
+    }
+
+    long bytes() {
+        return dtype.byteSize(Tensor.elementCount(shape));
+    }
+
+    Tensor tensor() {
+        return constant != null ? constant : bound;
+    }
+
+    @Override
+    public String toString() {
+        return dtype + java.util.Arrays.toString(shape);
+    }
+}
