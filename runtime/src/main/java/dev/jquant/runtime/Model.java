@@ -1,5 +1,7 @@
 package dev.jquant.runtime;
 
+import dev.jquant.runtime.format.JqmFile;
+import dev.jquant.runtime.format.JqmReader;
 import dev.jquant.runtime.graph.Graph;
 import dev.jquant.runtime.graph.Node;
 import dev.jquant.runtime.graph.ValueInfo;
@@ -26,7 +28,19 @@ public final class Model implements AutoCloseable {
 
     /** Opens and verifies a {@code .jqm} file, mapping it into memory. */
     public static Model open(Path path) throws IOException, UnsupportedOperatorException {
-        throw new UnsupportedOperationException("in progress");
+        return open(path, JqmReader.Options.defaults());
+    }
+
+    /** Opens a {@code .jqm} file with explicit reader options (e.g. a trusted public key for signatures). */
+    public static Model open(Path path, JqmReader.Options options) throws IOException, UnsupportedOperatorException {
+        JqmFile file = JqmReader.open(path, options);
+        try {
+            checkSupported(file.graph());
+            return new Model(file.graph(), file);
+        } catch (UnsupportedOperatorException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
     }
 
     /** Wraps an in-memory graph (e.g. fresh from the compressor) without writing a file. */
