@@ -7,8 +7,10 @@ import dev.jquant.runtime.graph.ValueInfo;
 import dev.jquant.runtime.plan.Plan;
 import dev.jquant.runtime.plan.Planner;
 import dev.jquant.runtime.plan.ThreadPoolParallel;
+import dev.jquant.runtime.plan.ValuesRequiredException;
 import dev.jquant.runtime.spi.Backend;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +33,8 @@ public final class Session implements AutoCloseable {
     private final Parallel parallel;
     private final Map<String, Plan> plans = new LinkedHashMap<>(MAX_PLANS, 0.75f, true);
     private Plan lastPlan;
+    /** Graph inputs whose values shape the plan (found while planning); their contents join the plan key. */
+    private final BitSet valueInputs = new BitSet();
     private boolean closed;
 
     Session(Model model, SessionOptions options) {
@@ -126,14 +130,10 @@ public final class Session implements AutoCloseable {
         if (lastPlan != null && lastPlan.matches(ordered)) {
             return lastPlan;
         }
-        StringBuilder key = new StringBuilder();
-        for (Tensor t : ordered) {
-            key.append(Arrays.toString(t.shape())).append(';');
-        }
-        Plan plan = plans.get(key.toString());
+        Plan plan = plans.get(planKey(ordered));
         if (plan == null) {
-            plan = Planner.plan(graph, backend, ordered, parallel);
-            plans.put(key.toString(), plan);
+            plan = planNew(ordered);
+            plans.put(planKey(ordered), plan);
             if (plans.size() > MAX_PLANS) {
                 Iterator<Plan> eldest = plans.values().iterator();
                 Plan evicted = eldest.next();
@@ -143,6 +143,33 @@ public final class Session implements AutoCloseable {
         }
         lastPlan = plan;
         return plan;
+    }
+
+    private Plan planNew(Tensor[] ordered) {
+        while (true) {
+            try {
+                return Planner.plan(graph, backend, ordered, valueInputs, parallel);
+            } catch (ValuesRequiredException e) {
+                BitSet more = e.graphInputs();
+                more.andNot(valueInputs);
+                if (more.isEmpty()) {
+                    throw new InferenceException(e.getMessage(), e);
+                }
+                valueInputs.or(more);
+            }
+        }
+    }
+
+    private String planKey(Tensor[] ordered) {
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < ordered.length; i++) {
+            key.append(Arrays.toString(ordered[i].shape()));
+            if (valueInputs.get(i)) {
+                key.append('=').append(Arrays.toString(ordered[i].data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
+            }
+            key.append(';');
+        }
+        return key.toString();
     }
 
     private Tensor[] orderAndValidate(Map<String, Tensor> inputs) {

@@ -30,10 +30,14 @@ public final class Plan implements AutoCloseable {
         this.foldedNodes = foldedNodes;
     }
 
-    /** True when this plan was built for exactly these input shapes. */
+    /** True when this plan was built for exactly these input shapes (and values, for value-keyed inputs). */
     public boolean matches(Tensor[] runInputs) {
         for (int i = 0; i < inputs.length; i++) {
             if (!Arrays.equals(inputs[i].shape, runInputs[i].shape())) {
+                return false;
+            }
+            Tensor planned = inputs[i].constant;
+            if (planned != null && planned.data().mismatch(runInputs[i].data()) != -1) {
                 return false;
             }
         }

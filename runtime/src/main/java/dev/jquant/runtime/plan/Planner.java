@@ -16,6 +16,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +36,20 @@ public final class Planner {
 
     /**
      * @param inputs the run's inputs in the order of {@code graph.inputs()}, already validated
+     * @param valueInputs graph inputs whose values (not only shapes) this plan is built for; planning
+     *        treats them as constants
+     * @throws ValuesRequiredException when a shape depends on the values of other graph inputs
      */
-    public static Plan plan(Graph graph, Backend backend, Tensor[] inputs, Parallel parallel) {
+    public static Plan plan(Graph graph, Backend backend, Tensor[] inputs, BitSet valueInputs, Parallel parallel) {
         int opset = graph.opset();
         Map<String, Value> values = new HashMap<>();
         graph.initializers().forEach((name, t) -> values.put(name, new Value(name, t.dtype(), t.shape(), t)));
         Value[] inputValues = new Value[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             ValueInfo info = graph.inputs().get(i);
-            inputValues[i] = new Value(info.name(), inputs[i].dtype(), inputs[i].shape(), null);
+            inputValues[i] = new Value(info.name(), inputs[i].dtype(), inputs[i].shape(),
+                    valueInputs.get(i) ? inputs[i].copy() : null);
+            inputValues[i].inputDependencies.set(i);
             values.put(info.name(), inputValues[i]);
         }
 
@@ -68,12 +74,20 @@ public final class Planner {
             try {
                 op.prepare(prep);
             } catch (RuntimeException e) {
+                if (prep.valuesNeeded != null) {
+                    throw new ValuesRequiredException(prep.valuesNeeded, e.getMessage());
+                }
                 throw new InferenceException(describe(node, backendName) + " cannot run on inputs "
                         + describeInputs(in) + ": " + e.getMessage(), e);
             }
             Value[] out = prep.outputValues();
             for (Value v : out) {
                 if (v != null) {
+                    for (Value i : in) {
+                        if (i != null) {
+                            v.inputDependencies.or(i.inputDependencies);
+                        }
+                    }
                     values.put(v.name, v);
                 }
             }
@@ -140,6 +154,7 @@ public final class Planner {
             Value v = step.outputValues[i];
             if (v != null) {
                 computed[i] = v.constant != null ? v : new Value(v.name, v.dtype, v.shape, Tensor.allocate(v.dtype, v.shape));
+                computed[i].inputDependencies.or(v.inputDependencies);
             }
         }
         Step once = new Step(step.node, step.operator, step.backend, null, step.inputValues, computed, scratchBytes);
@@ -232,6 +247,8 @@ public final class Planner {
         private final long[][] shapes;
         private final Tensor[] constants;
         long scratchBytes;
+        /** Set when an operand that must be known is computed from graph inputs' values. */
+        BitSet valuesNeeded;
 
         Preparation(Node node, int opset, Value[] inputs) {
             this.node = node;
@@ -273,6 +290,14 @@ public final class Planner {
         @Override public DType inputType(int i) { return inputs[i].dtype; }
         @Override public long[] inputShape(int i) { return inputs[i].shape.clone(); }
         @Override public Tensor constantInput(int i) { return hasInput(i) ? inputs[i].constant : null; }
+
+        @Override
+        public Tensor requireConstantInput(int i, String what) {
+            if (hasInput(i) && inputs[i].constant == null && !inputs[i].inputDependencies.isEmpty()) {
+                valuesNeeded = inputs[i].inputDependencies;
+            }
+            return PrepareContext.super.requireConstantInput(i, what);
+        }
         @Override public int outputCount() { return types.length; }
         @Override public boolean hasOutput(int i) { return i < types.length && !node.output(i).isEmpty(); }
 

@@ -16,6 +16,8 @@ final class Value {
     int lastUse = -1;
     /** The arena view bound while laying out the arena. */
     Tensor bound;
+    /** Graph inputs (by index) whose contents this value is computed from. */
+    final java.util.BitSet inputDependencies = new java.util.BitSet();
 
     Value(String name, DType dtype, long[] shape, Tensor constant) {
         this.name = name;
