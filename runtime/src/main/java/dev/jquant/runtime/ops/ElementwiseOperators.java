@@ -8,5 +8,15 @@ final class ElementwiseOperators {
     }
 
     static void registerAll(Map<String, OperatorFactory> into) {
+        UnaryMath.registerAll(into);
+        BinaryArithmetic.registerAll(into);
+        Comparison.registerAll(into);
+        into.put("Not", (node, opset) -> new Not());
+        into.put("Where", (node, opset) -> new Where());
+        Cast.registerAll(into);
+        Reduce.registerAll(into);
+        Softmax.registerAll(into);
+        into.put("LayerNormalization", (node, opset) -> new LayerNormalization());
+        ArgMaxMin.registerAll(into);
     }
 }
