@@ -41,6 +41,15 @@ public final class KernelConfig {
         if (MODE.equals("scalar")) {
             return "scalar kernels: forced by -Djquant.kernels=scalar";
         }
-        return "Vector API kernels" + (MAX_VECTOR_BITS > 0 ? " capped at " + MAX_VECTOR_BITS + " bits" : "");
+        int preferred = VectorWidth.preferredBits();
+        return "Vector API kernels, " + preferred + "-bit float vectors (" + preferred / 32 + " lanes) preferred here"
+                + (MAX_VECTOR_BITS > 0 ? ", capped at " + MAX_VECTOR_BITS + " bits by -Djquant.vector.bits" : "");
+    }
+
+    /** Touches the incubator classes only when the module is present (see {@link #useVector()}). */
+    private static final class VectorWidth {
+        static int preferredBits() {
+            return jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        }
     }
 }
