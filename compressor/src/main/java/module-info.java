@@ -7,7 +7,9 @@ module dev.jquant.compressor {
 
     exports dev.jquant.compressor;
     exports dev.jquant.compressor.format;
+    exports dev.jquant.compressor.io;
     exports dev.jquant.compressor.onnx;
     exports dev.jquant.compressor.onnx.proto;
     exports dev.jquant.compressor.passes;
+    exports dev.jquant.compressor.text;
 }

@@ -1,0 +1,10 @@
+/** The {@code jquant} command line: compress, run, inspect, backends and the demo. */
+module dev.jquant.cli {
+    requires dev.jquant.compressor;
+    requires dev.jquant.runtime;
+    requires info.picocli;
+    requires com.microsoft.onnxruntime;
+
+    // picocli reads and sets the annotated fields of the command classes reflectively.
+    opens dev.jquant.cli to info.picocli;
+}

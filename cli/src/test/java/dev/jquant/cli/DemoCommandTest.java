@@ -1,0 +1,35 @@
+package dev.jquant.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo end to end on two sentences: the real MiniLM, compressed, run by jquant and ONNX Runtime. */
+class DemoCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoAgreesWithOnnxRuntime() {
+        CliRun r = CliRun.of("demo", "--dir", dir.toString(), "--sentences", "2", "--runs", "1", "--threads", "2");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(Files.isRegularFile(dir.resolve("all-minilm-l6-v2.jqm")));
+        String out = r.out();
+        assertTrue(out.contains("\nmodel file "), out);
+        assertTrue(out.contains("2 sentences, padded to "), out);
+        Matcher m = Pattern.compile("max \\|diff\\| of (\\S+) (\\S+); cosine of mean-pooled embeddings, lowest of 2: (\\S+)")
+                .matcher(out);
+        assertTrue(m.find(), out);
+        assertEquals("output_0", m.group(1));
+        assertTrue(Double.parseDouble(m.group(2)) < 1e-3, out);
+        assertTrue(Double.parseDouble(m.group(3)) > 0.9999, out);
+        assertTrue(out.contains("closest pair of sentences (cosine "), out);
+    }
+}
