@@ -36,6 +36,9 @@ public final class Session implements AutoCloseable {
     /** Graph inputs whose values shape the plan (found while planning); their contents join the plan key. */
     private final BitSet valueInputs = new BitSet();
     private boolean closed;
+    /** Reused per run so that a run into caller-owned outputs allocates nothing. */
+    private final Tensor[] ordered;
+    private final Tensor[] into;
 
     Session(Model model, SessionOptions options) {
         this.model = model;
@@ -43,6 +46,8 @@ public final class Session implements AutoCloseable {
         this.options = options;
         this.backend = Backends.open(options.backend());
         this.parallel = options.threads() == 1 ? Parallel.SERIAL : new ThreadPoolParallel(options.threads());
+        this.ordered = new Tensor[graph.inputs().size()];
+        this.into = new Tensor[graph.outputs().size()];
     }
 
     /** Runs the model; the result's tensors live on the heap and stay valid after later runs. */
@@ -69,22 +74,20 @@ public final class Session implements AutoCloseable {
     public void run(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
         Tensor[] ordered = orderAndValidate(inputs);
         Plan plan = planFor(ordered);
-        Tensor[] into = new Tensor[graph.outputs().size()];
-        for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
-            int i = outputIndex(e.getKey());
-            Tensor expected = plan.allocateOutput(i);
-            if (e.getValue().dtype() != expected.dtype() || !Arrays.equals(e.getValue().shape(), expected.shape())) {
-                throw new IllegalArgumentException("output '" + e.getKey() + "' needs a tensor " + expected
-                        + ", got " + e.getValue());
-            }
-            into[i] = e.getValue();
+        List<ValueInfo> declared = graph.outputs();
+        for (String name : outputs.keySet()) {
+            outputIndex(name); // rejects unknown names, listing the valid ones
         }
         for (int i = 0; i < into.length; i++) {
-            if (into[i] == null) {
-                into[i] = plan.allocateOutput(i);
+            Tensor t = outputs.get(declared.get(i).name());
+            if (t != null && !plan.fitsOutput(i, t)) {
+                throw new IllegalArgumentException("output '" + declared.get(i).name() + "' needs a tensor "
+                        + plan.describeOutput(i) + ", got " + t);
             }
+            into[i] = t;
         }
         plan.run(ordered, into);
+        Arrays.fill(into, null);
     }
 
     /** Output types and shapes for these inputs (plans them if needed). */
@@ -118,8 +121,11 @@ public final class Session implements AutoCloseable {
                 return i;
             }
         }
-        throw new IllegalArgumentException("unknown output '" + name + "', expected one of "
-                + outs.stream().map(ValueInfo::name).toList());
+        throw new IllegalArgumentException("unknown output '" + name + "', expected one of " + names(outs));
+    }
+
+    private static List<String> names(List<ValueInfo> values) {
+        return values.stream().map(ValueInfo::name).toList();
     }
 
     private Plan planFor(Tensor[] ordered) {
@@ -172,25 +178,34 @@ public final class Session implements AutoCloseable {
         return key.toString();
     }
 
+    /** The inputs in declared order, in the session's reused array. */
     private Tensor[] orderAndValidate(Map<String, Tensor> inputs) {
         List<ValueInfo> declared = graph.inputs();
-        for (String name : inputs.keySet()) {
-            if (declared.stream().noneMatch(v -> v.name().equals(name))) {
-                throw new IllegalArgumentException("unknown input '" + name + "', expected one of "
-                        + declared.stream().map(ValueInfo::name).toList());
-            }
-        }
-        Tensor[] ordered = new Tensor[declared.size()];
+        int found = 0;
         for (int i = 0; i < ordered.length; i++) {
             ValueInfo info = declared.get(i);
             Tensor t = inputs.get(info.name());
             if (t == null) {
+                rejectUnknownNames(inputs);
                 throw new IllegalArgumentException("missing input " + info);
             }
             checkInput(info, t);
             ordered[i] = t;
+            found++;
+        }
+        if (inputs.size() != found) {
+            rejectUnknownNames(inputs);
         }
         return ordered;
+    }
+
+    private void rejectUnknownNames(Map<String, Tensor> inputs) {
+        List<ValueInfo> declared = graph.inputs();
+        for (String name : inputs.keySet()) {
+            if (declared.stream().noneMatch(v -> v.name().equals(name))) {
+                throw new IllegalArgumentException("unknown input '" + name + "', expected one of " + names(declared));
+            }
+        }
     }
 
     private static void checkInput(ValueInfo info, Tensor t) {

@@ -99,6 +99,11 @@ public final class Tensor {
         return shape.clone();
     }
 
+    /** True when this tensor's shape is {@code other} (compares without copying). */
+    public boolean hasShape(long[] other) {
+        return java.util.Arrays.equals(shape, other);
+    }
+
     /** Dimension {@code axis}, negative axes counting from the end. */
     public long dim(int axis) {
         return shape[axis < 0 ? axis + shape.length : axis];

@@ -33,7 +33,7 @@ public final class Plan implements AutoCloseable {
     /** True when this plan was built for exactly these input shapes (and values, for value-keyed inputs). */
     public boolean matches(Tensor[] runInputs) {
         for (int i = 0; i < inputs.length; i++) {
-            if (!Arrays.equals(inputs[i].shape, runInputs[i].shape())) {
+            if (!runInputs[i].hasShape(inputs[i].shape)) {
                 return false;
             }
             Tensor planned = inputs[i].constant;
@@ -44,7 +44,10 @@ public final class Plan implements AutoCloseable {
         return true;
     }
 
-    /** Runs the steps and copies each graph output into {@code into[i]} (caller-owned, right shape and type). */
+    /**
+     * Runs the steps and copies each graph output into {@code into[i]} (caller-owned, right shape and
+     * type); outputs whose {@code into[i]} is null are not copied.
+     */
     public void run(Tensor[] runInputs, Tensor[] into) {
         for (int i = 0; i < inputs.length; i++) {
             Value v = inputs[i];
@@ -60,6 +63,9 @@ public final class Plan implements AutoCloseable {
             }
         }
         for (int i = 0; i < outputs.length; i++) {
+            if (into[i] == null) {
+                continue;
+            }
             Tensor src = outputTensor(i, runInputs);
             MemorySegment.copy(src.data(), 0, into[i].data(), 0, src.byteSize());
         }
@@ -76,6 +82,16 @@ public final class Plan implements AutoCloseable {
             }
         }
         return t;
+    }
+
+    /** True when {@code t} has the type and shape of graph output {@code i} under this plan. */
+    public boolean fitsOutput(int i, Tensor t) {
+        return t.dtype() == outputs[i].dtype && t.hasShape(outputs[i].shape);
+    }
+
+    /** Type and shape of graph output {@code i} under this plan, e.g. {@code FLOAT32[2, 7, 384]}. */
+    public String describeOutput(int i) {
+        return outputs[i].toString();
     }
 
     /** Type and shape of graph output {@code i} under this plan. */

@@ -1,30 +1,44 @@
 package dev.jquant.runtime.plan;
 
 import dev.jquant.kernels.Parallel;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A session's intra-op threads: {@code threads - 1} daemon workers plus the calling thread, which runs
  * the first chunk itself. Sized per session so that a server decides how many cores each request gets.
+ *
+ * <p>A parallel loop allocates nothing: the caller publishes the task in fields and bumps a generation
+ * counter; workers, parked between loops, wake, run their chunk and count down. A loop started from
+ * inside a chunk runs serially on that thread.
  */
 public final class ThreadPoolParallel implements Parallel, AutoCloseable {
 
+    /** Spins before parking: back-to-back operators then hand over work without a park/unpark round trip. */
+    private static final int SPINS = 1 << 12;
+
     private final int threads;
-    private final ExecutorService workers;
+    private final Worker[] workers;
+    private final AtomicInteger remaining = new AtomicInteger();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile int generation;
+    private volatile boolean closed;
+    private RangeTask task;
+    private int count;
+    private int chunks;
+    private Thread caller;
 
     public ThreadPoolParallel(int threads) {
         if (threads < 2) {
             throw new IllegalArgumentException("a thread pool needs at least 2 threads, was " + threads);
         }
         this.threads = threads;
-        this.workers = Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "jquant-intra-op");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(i + 1);
+            workers[i].start();
+        }
     }
 
     @Override
@@ -38,37 +52,29 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
             return;
         }
         int chunks = (int) Math.min(threads, Math.max(1, count / (long) Math.max(1, grain)));
-        if (chunks <= 1) {
+        if (chunks <= 1 || Thread.currentThread() instanceof Worker || closed) {
             task.run(0, count);
             return;
         }
-        CountDownLatch done = new CountDownLatch(chunks - 1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (int c = 1; c < chunks; c++) {
-            int start = (int) ((long) count * c / chunks);
-            int end = (int) ((long) count * (c + 1) / chunks);
-            workers.execute(() -> {
-                try {
-                    task.run(start, end);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    done.countDown();
-                }
-            });
+        this.task = task;
+        this.count = count;
+        this.chunks = chunks;
+        this.caller = Thread.currentThread();
+        remaining.set(workers.length);
+        generation++; // publishes the fields above to the workers
+        for (Worker w : workers) {
+            LockSupport.unpark(w);
         }
-        try {
-            task.run(0, (int) ((long) count / chunks));
-        } catch (Throwable t) {
-            failure.compareAndSet(null, t);
+        runChunk(0);
+        for (int spin = 0; remaining.get() > 0; spin++) {
+            if (spin < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(this);
+            }
         }
-        try {
-            done.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for intra-op threads", e);
-        }
-        Throwable t = failure.get();
+        this.task = null;
+        Throwable t = failure.getAndSet(null);
         if (t instanceof RuntimeException re) {
             throw re;
         }
@@ -77,8 +83,57 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
         }
     }
 
+    private void runChunk(int chunk) {
+        if (chunk >= chunks) {
+            return;
+        }
+        int start = (int) ((long) count * chunk / chunks);
+        int end = (int) ((long) count * (chunk + 1) / chunks);
+        try {
+            task.run(start, end);
+        } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+        }
+    }
+
+    /** Stops the workers; idempotent. */
     @Override
     public void close() {
-        workers.shutdownNow();
+        closed = true;
+        for (Worker w : workers) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    private final class Worker extends Thread {
+        private final int chunk;
+
+        Worker(int chunk) {
+            super("jquant-intra-op-" + chunk);
+            this.chunk = chunk;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            int seen = generation;
+            while (true) {
+                for (int spin = 0; generation == seen && !closed; spin++) {
+                    if (spin < SPINS) {
+                        Thread.onSpinWait();
+                    } else {
+                        LockSupport.park(ThreadPoolParallel.this);
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                seen = generation;
+                runChunk(chunk);
+                if (remaining.decrementAndGet() == 0) {
+                    LockSupport.unpark(caller);
+                }
+            }
+        }
     }
 }
