@@ -28,6 +28,8 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
     private int count;
     private int chunks;
     private Thread caller;
+    /** True while the owning thread runs a loop: a loop started inside one of its chunks runs serially. */
+    private boolean running;
 
     public ThreadPoolParallel(int threads) {
         if (threads < 2) {
@@ -52,10 +54,11 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
             return;
         }
         int chunks = (int) Math.min(threads, Math.max(1, count / (long) Math.max(1, grain)));
-        if (chunks <= 1 || Thread.currentThread() instanceof Worker || closed) {
+        if (chunks <= 1 || running || Thread.currentThread() instanceof Worker || closed) {
             task.run(0, count);
             return;
         }
+        running = true;
         this.task = task;
         this.count = count;
         this.chunks = chunks;
@@ -74,6 +77,7 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
             }
         }
         this.task = null;
+        running = false;
         Throwable t = failure.getAndSet(null);
         if (t instanceof RuntimeException re) {
             throw re;
