@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "jquant",
         description = "Compresses neural networks (ONNX -> .jqm) and runs them from Java.",
         subcommands = {CompressCommand.class, RunCommand.class, InspectCommand.class, BackendsCommand.class,
-                DemoCommand.class},
+                DemoCommand.class, dev.jquant.cli.bench.BenchCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExamples:%n",
         footer = {

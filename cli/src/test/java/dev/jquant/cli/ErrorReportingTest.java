@@ -23,7 +23,7 @@ class ErrorReportingTest {
     @Test
     void noCommand() {
         assertOneLine(CliRun.of(), 2,
-                "jquant: no command given; choose one of compress, run, inspect, backends, demo (see 'jquant --help')");
+                "jquant: no command given; choose one of compress, run, inspect, backends, demo, bench (see 'jquant --help')");
     }
 
     @Test
