@@ -111,16 +111,19 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
 
     private final class Worker extends Thread {
         private final int chunk;
+        /** Read before start(): a loop published before the thread first runs must not be missed. */
+        private final int initialGeneration;
 
         Worker(int chunk) {
             super("jquant-intra-op-" + chunk);
             this.chunk = chunk;
+            this.initialGeneration = generation;
             setDaemon(true);
         }
 
         @Override
         public void run() {
-            int seen = generation;
+            int seen = initialGeneration;
             while (true) {
                 for (int spin = 0; generation == seen && !closed; spin++) {
                     if (spin < SPINS) {
