@@ -75,8 +75,14 @@ public final class Session implements AutoCloseable {
         Tensor[] ordered = orderAndValidate(inputs);
         Plan plan = planFor(ordered);
         List<ValueInfo> declared = graph.outputs();
-        for (String name : outputs.keySet()) {
-            outputIndex(name); // rejects unknown names, listing the valid ones
+        int known = 0;
+        for (int i = 0; i < declared.size(); i++) {
+            known += outputs.containsKey(declared.get(i).name()) ? 1 : 0;
+        }
+        if (known != outputs.size()) {
+            for (String name : outputs.keySet()) {
+                outputIndex(name); // rejects unknown names, listing the valid ones
+            }
         }
         for (int i = 0; i < into.length; i++) {
             Tensor t = outputs.get(declared.get(i).name());

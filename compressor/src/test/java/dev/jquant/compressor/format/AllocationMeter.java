@@ -7,12 +7,12 @@ import java.lang.reflect.Method;
  * Reached reflectively: test sources compile inside the compressor's module, which does not read
  * {@code jdk.management}, while the tests themselves run on the class path, which reads every module.
  */
-final class AllocationMeter {
+public final class AllocationMeter {
 
     private final Object threads;
     private final Method allocatedBytes;
 
-    AllocationMeter() {
+    public AllocationMeter() {
         try {
             threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
             allocatedBytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
@@ -21,7 +21,7 @@ final class AllocationMeter {
         }
     }
 
-    long allocatedBytes() {
+    public long allocatedBytes() {
         try {
             return (long) allocatedBytes.invoke(threads);
         } catch (ReflectiveOperationException e) {

@@ -3,7 +3,10 @@ package dev.jquant.kernels.conv;
 import dev.jquant.kernels.Parallel;
 import java.lang.foreign.MemorySegment;
 
-/** One planned convolution: knows its geometry and how much scratch memory it needs. */
+/**
+ * One planned convolution: knows its geometry and how much scratch memory it needs. An instance runs one
+ * call at a time (it may keep the call's arguments in fields for its parallel loops); plan one per user.
+ */
 public interface Convolution {
 
     /** Bytes of scratch memory {@link #run} needs (0 when none); the caller provides them 64-byte aligned. */

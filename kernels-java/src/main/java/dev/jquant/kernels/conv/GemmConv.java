@@ -64,6 +64,14 @@ public final class GemmConv implements ConvKernel {
         private final long columnFloats;
         private final int pairsPerPass;
         private final GemmProblem[] passes;
+        private final Parallel.RangeTask im2colRows = this::im2colRows;
+        private final Parallel.RangeTask biasRows = this::biasRows;
+        // The current run and pass, for the chunks of its parallel loops (fields, so that they allocate nothing).
+        private MemorySegment input;
+        private MemorySegment output;
+        private MemorySegment bias;
+        private MemorySegment columns;
+        private int first;
 
         Forward(ConvGeometry g) {
             this.g = g;
@@ -105,28 +113,38 @@ public final class GemmConv implements ConvKernel {
         @Override
         public void run(MemorySegment input, MemorySegment weight, MemorySegment bias, MemorySegment output,
                 MemorySegment scratch, Parallel parallel) {
-            int perGroupOut = g.outChannelsPerGroup();
+            this.input = input;
+            this.output = output;
+            this.bias = bias;
+            this.columns = scratch;
             for (int pass = 0; pass < passes.length; pass++) {
-                int first = pass * pairsPerPass;
+                first = pass * pairsPerPass;
                 int count = passes[pass].batchCount();
                 if (!pointwise) {
-                    parallel.forRange(count * depth, 1, (start, end) -> {
-                        for (int unit = start; unit < end; unit++) {
-                            im2colRow(input, scratch, first + unit / depth, unit / depth, unit % depth);
-                        }
-                    });
+                    parallel.forRange(count * depth, 1, im2colRows);
                 }
                 gemm.multiply(passes[pass], weight, pointwise ? input : scratch, output, parallel);
                 if (bias != null) {
-                    parallel.forRange(count * perGroupOut, 1, (start, end) -> {
-                        for (int unit = start; unit < end; unit++) {
-                            int pair = first + unit / perGroupOut;
-                            int oc = pair % g.groups() * perGroupOut + unit % perGroupOut;
-                            addBias(output, ((long) pair / g.groups() * g.outChannels() + oc) * w.outputSize(),
-                                    w.outputSize(), bias.getAtIndex(F32, oc));
-                        }
-                    });
+                    parallel.forRange(count * g.outChannelsPerGroup(), 1, biasRows);
                 }
+            }
+        }
+
+        /** Rows {@code [start, end)} of this pass's columns, numbered pair-major. */
+        private void im2colRows(int start, int end) {
+            for (int unit = start; unit < end; unit++) {
+                im2colRow(input, columns, first + unit / depth, unit / depth, unit % depth);
+            }
+        }
+
+        /** Adds the bias to output channels {@code [start, end)} of this pass, numbered pair-major. */
+        private void biasRows(int start, int end) {
+            int perGroupOut = g.outChannelsPerGroup();
+            for (int unit = start; unit < end; unit++) {
+                int pair = first + unit / perGroupOut;
+                int oc = pair % g.groups() * perGroupOut + unit % perGroupOut;
+                addBias(output, ((long) pair / g.groups() * g.outChannels() + oc) * w.outputSize(), w.outputSize(),
+                        bias.getAtIndex(F32, oc));
             }
         }
 
@@ -177,6 +195,12 @@ public final class GemmConv implements ConvKernel {
         private final long columnFloats;
         private final int pairsPerPass;
         private final GemmProblem[] passes;
+        private final Parallel.RangeTask col2imChannels = this::col2imChannels;
+        // The current run and pass, for the chunks of its parallel loop (fields, so that it allocates nothing).
+        private MemorySegment columns;
+        private MemorySegment bias;
+        private MemorySegment output;
+        private int first;
 
         Transposed(ConvGeometry g) {
             this.g = g;
@@ -215,17 +239,22 @@ public final class GemmConv implements ConvKernel {
         @Override
         public void run(MemorySegment input, MemorySegment weight, MemorySegment bias, MemorySegment output,
                 MemorySegment scratch, Parallel parallel) {
-            int perGroupOut = g.outChannelsPerGroup();
+            this.columns = scratch;
+            this.bias = bias;
+            this.output = output;
             for (int pass = 0; pass < passes.length; pass++) {
-                int first = pass * pairsPerPass;
+                first = pass * pairsPerPass;
                 gemm.multiply(passes[pass], weight, input, scratch, parallel);
                 // One unit per output channel: no two units add into the same output element.
-                parallel.forRange(passes[pass].batchCount() * perGroupOut, 1, (start, end) -> {
-                    for (int unit = start; unit < end; unit++) {
-                        col2im(scratch, bias, output, first + unit / perGroupOut, unit / perGroupOut,
-                                unit % perGroupOut);
-                    }
-                });
+                parallel.forRange(passes[pass].batchCount() * g.outChannelsPerGroup(), 1, col2imChannels);
+            }
+        }
+
+        /** Output channels {@code [start, end)} of this pass, numbered pair-major. */
+        private void col2imChannels(int start, int end) {
+            int perGroupOut = g.outChannelsPerGroup();
+            for (int unit = start; unit < end; unit++) {
+                col2im(columns, bias, output, first + unit / perGroupOut, unit / perGroupOut, unit % perGroupOut);
             }
         }
 

@@ -9,7 +9,16 @@ import dev.jquant.kernels.KernelConfig;
  */
 public final class ElementwiseKernels {
 
+    /**
+     * Operators over tensors with fewer elements than this take the scalar kernels even where vectors are
+     * on. Such an operator runs a few vector iterations per inference, too few for C2 to compile its loop
+     * in hundreds of inferences; until then the Vector API allocates every vector it makes (a MiniLM
+     * pooler's Tanh: 200 KB per run after 300 runs), while scalar code is as fast at this size.
+     */
+    public static final long SMALL_TENSOR = 512;
+
     private static final FloatElementwise FLOATS = choose();
+    private static final FloatElementwise SCALAR = new ScalarElementwise();
 
     private ElementwiseKernels() {
     }
@@ -17,6 +26,11 @@ public final class ElementwiseKernels {
     /** The float32 kernels this JVM uses. */
     public static FloatElementwise floats() {
         return FLOATS;
+    }
+
+    /** The float32 kernels for an operator over a tensor of {@code elements} elements (see {@link #SMALL_TENSOR}). */
+    public static FloatElementwise floatsFor(long elements) {
+        return elements < SMALL_TENSOR ? SCALAR : FLOATS;
     }
 
     private static FloatElementwise choose() {

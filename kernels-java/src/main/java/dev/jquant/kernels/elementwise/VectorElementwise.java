@@ -63,54 +63,15 @@ public final class VectorElementwise implements FloatElementwise {
             long yi, int count) {
         int bound = SPECIES.loopBound(count);
         switch (op) {
-            case RELU -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(x, xi + i).max(0f), y, yi + i);
-                }
-            }
-            case LEAKY_RELU -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    FloatVector v = load(x, xi + i);
-                    store(v.mul(alpha).blend(v, v.compare(VectorOperators.GE, 0f)), y, yi + i);
-                }
-            }
-            case CLIP -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(x, xi + i).max(alpha).min(beta), y, yi + i);
-                }
-            }
-            case HARD_SIGMOID -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(x, xi + i).fma(alpha, beta).max(0f).min(1f), y, yi + i);
-                }
-            }
-            case HARD_SWISH -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    FloatVector v = load(x, xi + i);
-                    store(v.mul(v.fma(1f / 6, 0.5f).max(0f).min(1f)), y, yi + i);
-                }
-            }
-            case ABS -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(x, xi + i).abs(), y, yi + i);
-                }
-            }
-            case NEG -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(x, xi + i).neg(), y, yi + i);
-                }
-            }
-            case SQRT -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(x, xi + i).sqrt(), y, yi + i);
-                }
-            }
-            case RECIPROCAL -> {
-                FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-                for (int i = 0; i < bound; i += LANES) {
-                    store(one.div(load(x, xi + i)), y, yi + i);
-                }
-            }
+            case RELU -> relu(x, xi, y, yi, bound);
+            case LEAKY_RELU -> leakyRelu(alpha, x, xi, y, yi, bound);
+            case CLIP -> clip(alpha, beta, x, xi, y, yi, bound);
+            case HARD_SIGMOID -> hardSigmoid(alpha, beta, x, xi, y, yi, bound);
+            case HARD_SWISH -> hardSwish(x, xi, y, yi, bound);
+            case ABS -> abs(x, xi, y, yi, bound);
+            case NEG -> neg(x, xi, y, yi, bound);
+            case SQRT -> sqrt(x, xi, y, yi, bound);
+            case RECIPROCAL -> scalarDiv(1f, x, xi, y, yi, bound);
             default -> throw new IllegalStateException(op + " is not a simple unary function");
         }
         return bound;
@@ -121,36 +82,12 @@ public final class VectorElementwise implements FloatElementwise {
             long yIndex, int count) {
         int bound = op == BinaryOp.POW ? 0 : SPECIES.loopBound(count);
         switch (op) {
-            case ADD -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(a, aIndex + i).add(load(b, bIndex + i)), y, yIndex + i);
-                }
-            }
-            case SUB -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(a, aIndex + i).sub(load(b, bIndex + i)), y, yIndex + i);
-                }
-            }
-            case MUL -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(a, aIndex + i).mul(load(b, bIndex + i)), y, yIndex + i);
-                }
-            }
-            case DIV -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(a, aIndex + i).div(load(b, bIndex + i)), y, yIndex + i);
-                }
-            }
-            case MAX -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(a, aIndex + i).max(load(b, bIndex + i)), y, yIndex + i);
-                }
-            }
-            case MIN -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(a, aIndex + i).min(load(b, bIndex + i)), y, yIndex + i);
-                }
-            }
+            case ADD -> add(a, aIndex, b, bIndex, y, yIndex, bound);
+            case SUB -> sub(a, aIndex, b, bIndex, y, yIndex, bound);
+            case MUL -> mul(a, aIndex, b, bIndex, y, yIndex, bound);
+            case DIV -> div(a, aIndex, b, bIndex, y, yIndex, bound);
+            case MAX -> max(a, aIndex, b, bIndex, y, yIndex, bound);
+            case MIN -> min(a, aIndex, b, bIndex, y, yIndex, bound);
             case POW -> {
                 // no vector form: the reference computes it all
             }
@@ -163,45 +100,16 @@ public final class VectorElementwise implements FloatElementwise {
             int count) {
         boolean square = op == BinaryOp.POW && b == 2f;
         int bound = op == BinaryOp.POW && !square ? 0 : SPECIES.loopBound(count);
-        FloatVector vb = FloatVector.broadcast(SPECIES, b);
         switch (op) {
-            case ADD -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(a, aIndex + i).add(vb), y, yIndex + i);
-                }
-            }
-            case SUB -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(a, aIndex + i).sub(vb), y, yIndex + i);
-                }
-            }
-            case MUL -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(a, aIndex + i).mul(vb), y, yIndex + i);
-                }
-            }
-            case DIV -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(a, aIndex + i).div(vb), y, yIndex + i);
-                }
-            }
-            case MAX -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(a, aIndex + i).max(vb), y, yIndex + i);
-                }
-            }
-            case MIN -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(load(a, aIndex + i).min(vb), y, yIndex + i);
-                }
-            }
-            case POW -> {
-                // x^2, the one power that decomposed normalizations use, is exactly x*x rounded once
-                for (int i = 0; i < bound; i += LANES) {
-                    FloatVector v = load(a, aIndex + i);
-                    store(v.mul(v), y, yIndex + i);
-                }
-            }
+            case ADD -> addScalar(a, aIndex, b, y, yIndex, bound);
+            case SUB -> subScalar(a, aIndex, b, y, yIndex, bound);
+            case MUL -> mulScalar(a, aIndex, b, y, yIndex, bound);
+            case DIV -> divScalar(a, aIndex, b, y, yIndex, bound);
+            case MAX -> maxScalar(a, aIndex, b, y, yIndex, bound);
+            case MIN -> minScalar(a, aIndex, b, y, yIndex, bound);
+            // x^2, the one power that decomposed normalizations use, is exactly x*x rounded once; other
+            // powers have no vector form (bound is 0) and the reference computes them all
+            case POW -> square(a, aIndex, y, yIndex, bound);
         }
         SCALAR.binaryScalarRight(op, a, aIndex + bound, b, y, yIndex + bound, count - bound);
     }
@@ -210,43 +118,174 @@ public final class VectorElementwise implements FloatElementwise {
     public void binaryScalarLeft(BinaryOp op, float a, MemorySegment b, long bIndex, MemorySegment y, long yIndex,
             int count) {
         int bound = op == BinaryOp.POW ? 0 : SPECIES.loopBound(count);
-        FloatVector va = FloatVector.broadcast(SPECIES, a);
+        // ADD, MUL, MAX and MIN commute exactly (Math.max/min included), so they share the right-scalar loops
         switch (op) {
-            case ADD -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(va.add(load(b, bIndex + i)), y, yIndex + i);
-                }
-            }
-            case SUB -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(va.sub(load(b, bIndex + i)), y, yIndex + i);
-                }
-            }
-            case MUL -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(va.mul(load(b, bIndex + i)), y, yIndex + i);
-                }
-            }
-            case DIV -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(va.div(load(b, bIndex + i)), y, yIndex + i);
-                }
-            }
-            case MAX -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(va.max(load(b, bIndex + i)), y, yIndex + i);
-                }
-            }
-            case MIN -> {
-                for (int i = 0; i < bound; i += LANES) {
-                    store(va.min(load(b, bIndex + i)), y, yIndex + i);
-                }
-            }
+            case ADD -> addScalar(b, bIndex, a, y, yIndex, bound);
+            case SUB -> scalarSub(a, b, bIndex, y, yIndex, bound);
+            case MUL -> mulScalar(b, bIndex, a, y, yIndex, bound);
+            case DIV -> scalarDiv(a, b, bIndex, y, yIndex, bound);
+            case MAX -> maxScalar(b, bIndex, a, y, yIndex, bound);
+            case MIN -> minScalar(b, bIndex, a, y, yIndex, bound);
             case POW -> {
                 // no vector form: the reference computes it all
             }
         }
         SCALAR.binaryScalarLeft(op, a, b, bIndex + bound, y, yIndex + bound, count - bound);
+    }
+
+    // One small method per loop, each broadcasting its own constants. In one method with a loop per case,
+    // C2 kept a vector shared by the cases boxed (one allocation per call), and the method's size stopped
+    // inlining; apart, each loop compiles on its own and cases never run do not deoptimize the others.
+    // Bounds are whole vectors.
+
+    private static void relu(MemorySegment x, long xi, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(x, xi + i).max(0f), y, yi + i);
+        }
+    }
+
+    private static void leakyRelu(float alpha, MemorySegment x, long xi, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            FloatVector v = load(x, xi + i);
+            store(v.mul(alpha).blend(v, v.compare(VectorOperators.GE, 0f)), y, yi + i);
+        }
+    }
+
+    private static void clip(float low, float high, MemorySegment x, long xi, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(x, xi + i).max(low).min(high), y, yi + i);
+        }
+    }
+
+    private static void hardSigmoid(float alpha, float beta, MemorySegment x, long xi, MemorySegment y, long yi,
+            int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(x, xi + i).fma(alpha, beta).max(0f).min(1f), y, yi + i);
+        }
+    }
+
+    private static void hardSwish(MemorySegment x, long xi, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            FloatVector v = load(x, xi + i);
+            store(v.mul(v.fma(1f / 6, 0.5f).max(0f).min(1f)), y, yi + i);
+        }
+    }
+
+    private static void abs(MemorySegment x, long xi, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(x, xi + i).abs(), y, yi + i);
+        }
+    }
+
+    private static void neg(MemorySegment x, long xi, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(x, xi + i).neg(), y, yi + i);
+        }
+    }
+
+    private static void sqrt(MemorySegment x, long xi, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(x, xi + i).sqrt(), y, yi + i);
+        }
+    }
+
+    private static void add(MemorySegment a, long ai, MemorySegment b, long bi, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(a, ai + i).add(load(b, bi + i)), y, yi + i);
+        }
+    }
+
+    private static void sub(MemorySegment a, long ai, MemorySegment b, long bi, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(a, ai + i).sub(load(b, bi + i)), y, yi + i);
+        }
+    }
+
+    private static void mul(MemorySegment a, long ai, MemorySegment b, long bi, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(a, ai + i).mul(load(b, bi + i)), y, yi + i);
+        }
+    }
+
+    private static void div(MemorySegment a, long ai, MemorySegment b, long bi, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(a, ai + i).div(load(b, bi + i)), y, yi + i);
+        }
+    }
+
+    private static void max(MemorySegment a, long ai, MemorySegment b, long bi, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(a, ai + i).max(load(b, bi + i)), y, yi + i);
+        }
+    }
+
+    private static void min(MemorySegment a, long ai, MemorySegment b, long bi, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(a, ai + i).min(load(b, bi + i)), y, yi + i);
+        }
+    }
+
+    private static void addScalar(MemorySegment a, long ai, float b, MemorySegment y, long yi, int bound) {
+        FloatVector vb = FloatVector.broadcast(SPECIES, b);
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(a, ai + i).add(vb), y, yi + i);
+        }
+    }
+
+    private static void subScalar(MemorySegment a, long ai, float b, MemorySegment y, long yi, int bound) {
+        FloatVector vb = FloatVector.broadcast(SPECIES, b);
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(a, ai + i).sub(vb), y, yi + i);
+        }
+    }
+
+    private static void mulScalar(MemorySegment a, long ai, float b, MemorySegment y, long yi, int bound) {
+        FloatVector vb = FloatVector.broadcast(SPECIES, b);
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(a, ai + i).mul(vb), y, yi + i);
+        }
+    }
+
+    private static void divScalar(MemorySegment a, long ai, float b, MemorySegment y, long yi, int bound) {
+        FloatVector vb = FloatVector.broadcast(SPECIES, b);
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(a, ai + i).div(vb), y, yi + i);
+        }
+    }
+
+    private static void maxScalar(MemorySegment a, long ai, float b, MemorySegment y, long yi, int bound) {
+        FloatVector vb = FloatVector.broadcast(SPECIES, b);
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(a, ai + i).max(vb), y, yi + i);
+        }
+    }
+
+    private static void minScalar(MemorySegment a, long ai, float b, MemorySegment y, long yi, int bound) {
+        FloatVector vb = FloatVector.broadcast(SPECIES, b);
+        for (int i = 0; i < bound; i += LANES) {
+            store(load(a, ai + i).min(vb), y, yi + i);
+        }
+    }
+
+    private static void square(MemorySegment a, long ai, MemorySegment y, long yi, int bound) {
+        for (int i = 0; i < bound; i += LANES) {
+            FloatVector v = load(a, ai + i);
+            store(v.mul(v), y, yi + i);
+        }
+    }
+
+    private static void scalarSub(float a, MemorySegment b, long bi, MemorySegment y, long yi, int bound) {
+        FloatVector va = FloatVector.broadcast(SPECIES, a);
+        for (int i = 0; i < bound; i += LANES) {
+            store(va.sub(load(b, bi + i)), y, yi + i);
+        }
+    }
+
+    private static void scalarDiv(float a, MemorySegment b, long bi, MemorySegment y, long yi, int bound) {
+        FloatVector va = FloatVector.broadcast(SPECIES, a);
+        for (int i = 0; i < bound; i += LANES) {
+            store(va.div(load(b, bi + i)), y, yi + i);
+        }
     }
 
     @Override

@@ -5,20 +5,27 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * GEMM on the Vector API, in the GotoBLAS/BLIS layout: C is cut into tiles of at most
  * {@code MC_MAX × NC_MAX} that the threads share out; per tile and per {@code KC} slice of K, op(A)
  * is packed into slivers of {@value #MR} rows and op(B) into slivers of two vectors' worth of columns,
- * and a register-tiled micro-kernel keeps a {@value #MR}×2-vector block of C in twelve accumulators
+ * and a register-tiled micro-kernel keeps a {@value #MR}×2-vector block of C in eight accumulators
  * while it streams both slivers with one FMA per multiply. Products with fewer than
  * {@value #SMALL_M} rows (one token, a GEMV) skip packing and stream B straight from its segment,
  * since packing would cost as much as the product.
  *
- * <p>Pack buffers are {@code float[]}s reused per thread (a {@link ThreadLocal} per instance, about
- * 0.7 MB at 256 bits), so the hot path allocates nothing after a thread's first call.
+ * <p>Every accumulating loop ends by storing its accumulators into a per-thread float[] tile, and a
+ * separate small method adds the tile into C. Vectors never cross a call: C2 stops inlining once a
+ * method has about 18,000 nodes, and each Vector API store into a segment costs hundreds before it is
+ * reduced, so a micro-kernel that stored its twelve accumulators itself had seven stores left as calls,
+ * and to pass those accumulators C2 boxed them after every FMA (a {@code Float256Vector} and a
+ * {@code float[]}, 3 MB per MiniLM run, at a fifth of the speed).
+ *
+ * <p>Pack buffers and tiles are {@code float[]}s reused per thread (a {@link ThreadLocal} per instance,
+ * about 0.7 MB at 256 bits), and each calling thread reuses one {@code Call} as the task of its parallel
+ * loops, so the hot path allocates nothing after a thread's first call.
  *
  * <p>The species is a constant per subclass ({@link #species()} returns a {@code static final}):
  * with the species in an instance field C2 cannot intrinsify the vector operations, and the
@@ -31,8 +38,12 @@ public abstract sealed class VectorGemm implements GemmKernel permits VectorGemm
     private static final ValueLayout.OfFloat F32 = ScalarGemm.F32;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    /** Rows of the micro-kernel; with two vectors of columns this is 12 accumulators (AVX2 has 16 registers). */
-    static final int MR = 6;
+    /**
+     * Rows of the micro-kernel; with two vectors of columns this is 8 accumulators. Six rows (12
+     * accumulators) would fit AVX2's 16 registers only if C2 loaded each broadcast just before its FMAs;
+     * it hoists them, spills an accumulator, and the loop ran at 40 GFLOPS instead of 62 (Zen 3).
+     */
+    static final int MR = 4;
     /** Depth of one packed slice: a B sliver of KC×16 floats (16 KiB at 256 bits) stays in L1. */
     static final int KC = 256;
     /** Rows per tile: the packed A block (MC_MAX×KC, 144 KiB) stays in L2. */
@@ -43,6 +54,7 @@ public abstract sealed class VectorGemm implements GemmKernel permits VectorGemm
     static final int SMALL_M = 8;
 
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(() -> new Buffers(species().length()));
+    private final ThreadLocal<Call> calls = ThreadLocal.withInitial(Call::new);
 
     /** The float species this kernel runs at; each subclass returns a {@code static final} constant. */
     abstract VectorSpecies<Float> species();
@@ -74,19 +86,18 @@ public abstract sealed class VectorGemm implements GemmKernel permits VectorGemm
 
     @Override
     public void multiply(GemmProblem p, MemorySegment a, MemorySegment b, MemorySegment c, Parallel parallel) {
-        int m = p.m();
-        int n = p.n();
-        if (m == 0 || n == 0) {
+        if (p.m() == 0 || p.n() == 0) {
             return;
         }
         if (p.k() == 0) {
             scaleOnly(p, c);
-        } else if (m < SMALL_M && !p.transB()) {
-            streamRows(p, a, b, c, parallel);
-        } else if (m < SMALL_M && !p.transA()) {
-            streamDots(p, a, b, c, parallel);
-        } else {
-            blocked(p, a, b, c, parallel);
+            return;
+        }
+        Call call = calls.get();
+        try {
+            call.run(p, a, b, c, parallel);
+        } finally {
+            call.clear();
         }
     }
 
@@ -102,48 +113,117 @@ public abstract sealed class VectorGemm implements GemmKernel permits VectorGemm
         }
     }
 
+    /** Which loop a {@link Call} runs. */
+    private enum Path {
+        /** Packed tiles: {@code m >= SMALL_M}, or both A and B transposed. */
+        BLOCKED,
+        /** {@code m < SMALL_M}, B untransposed: rows of C as sums of scaled rows of B. */
+        ROWS,
+        /** {@code m < SMALL_M}, B transposed and A not: dot products of contiguous rows. */
+        DOTS
+    }
+
+    /**
+     * One multiply's arguments and work split, the task of its parallel loop. Each calling thread reuses
+     * its own (a kernel's {@code multiply} never runs inside one of its own loops), and workers only
+     * read it between the publication and the end of the loop.
+     */
+    private final class Call implements Parallel.RangeTask {
+        private Path path;
+        private GemmProblem p;
+        private MemorySegment a;
+        private MemorySegment b;
+        private MemorySegment c;
+        /** BLOCKED: rows and columns per tile, tiles along M and along N. */
+        private int mc;
+        private int nc;
+        private int mTiles;
+        private int nTiles;
+        /** ROWS and DOTS: columns per item and items per batch entry. */
+        private int chunk;
+        private int chunks;
+
+        void run(GemmProblem p, MemorySegment a, MemorySegment b, MemorySegment c, Parallel parallel) {
+            this.p = p;
+            this.a = a;
+            this.b = b;
+            this.c = c;
+            int items;
+            if (p.m() < SMALL_M && (!p.transB() || !p.transA())) {
+                path = p.transB() ? Path.DOTS : Path.ROWS;
+                chunk = 12 * species().length();
+                chunks = ceilDiv(p.n(), chunk);
+                items = Math.multiplyExact(p.batchCount(), chunks);
+            } else {
+                path = Path.BLOCKED;
+                items = splitTiles(parallel.threads());
+            }
+            parallel.forRange(items, 1, this);
+        }
+
+        /** Chooses the tiles of the blocked path and returns how many there are. */
+        private int splitTiles(int threads) {
+            int nr = 2 * species().length();
+            int m = p.m();
+            int n = p.n();
+            mc = roundUp(ceilDiv(m, ceilDiv(m, MC_MAX)), MR);
+            mTiles = ceilDiv(m, mc);
+            int tilesN = ceilDiv(n, NC_MAX);
+            // Enough tiles for every thread; splitting N keeps each thread's packed B disjoint.
+            long perN = (long) p.batchCount() * mTiles;
+            if (perN * tilesN < threads) {
+                tilesN = Math.min(ceilDiv(n, nr), ceilDiv(threads, perN));
+            }
+            nc = roundUp(ceilDiv(n, tilesN), nr);
+            nTiles = ceilDiv(n, nc);
+            return Math.multiplyExact(Math.multiplyExact(p.batchCount(), mTiles), nTiles);
+        }
+
+        @Override
+        public void run(int start, int end) {
+            Buffers buf = buffers.get();
+            switch (path) {
+                case BLOCKED -> blocked(this, start, end, buf);
+                case ROWS -> streamRows(this, start, end, buf);
+                case DOTS -> streamDots(this, start, end, buf);
+            }
+        }
+
+        /** Drops the references to the caller's segments. */
+        void clear() {
+            p = null;
+            a = null;
+            b = null;
+            c = null;
+        }
+    }
+
     // ---------------------------------------------------------------- blocked path
 
-    private void blocked(GemmProblem p, MemorySegment a, MemorySegment b, MemorySegment c, Parallel parallel) {
-        int nr = 2 * species().length();
-        int m = p.m();
-        int n = p.n();
-        int batches = p.batchCount();
-        int mc = roundUp(ceilDiv(m, ceilDiv(m, MC_MAX)), MR);
-        int mTiles = ceilDiv(m, mc);
-        int nTiles = ceilDiv(n, NC_MAX);
-        // Enough tiles for every thread; splitting N keeps each thread's packed B disjoint.
-        long perN = (long) batches * mTiles;
-        if (perN * nTiles < parallel.threads()) {
-            nTiles = (int) Math.min(ceilDiv(n, nr), ceilDiv(parallel.threads(), perN));
-        }
-        int nc = roundUp(ceilDiv(n, nTiles), nr);
-        int nTileCount = ceilDiv(n, nc);
-        int items = Math.multiplyExact(Math.multiplyExact(batches, mTiles), nTileCount);
-        parallel.forRange(items, 1, (start, end) -> {
-            Buffers buf = buffers.get();
-            // Consecutive items share (batch, mTile): pack each A slice once for all of their N tiles.
-            int item = start;
-            while (item < end) {
-                int group = item / nTileCount;
-                int groupEnd = Math.min(end, (group + 1) * nTileCount);
-                int batch = group / mTiles;
-                int i0 = (group % mTiles) * mc;
-                int rows = Math.min(mc, m - i0);
-                for (int pc = 0; pc < p.k(); pc += KC) {
-                    int kc = Math.min(KC, p.k() - pc);
-                    packA(p, a, p.aOffset(batch), i0, rows, pc, kc, buf);
-                    float beta = pc == 0 ? p.beta() : 1f;
-                    for (int t = item; t < groupEnd; t++) {
-                        int j0 = (t % nTileCount) * nc;
-                        int cols = Math.min(nc, n - j0);
-                        packB(p, b, p.bOffset(batch), j0, cols, pc, kc, buf);
-                        computeTile(p, c, p.cOffset(batch) + (long) i0 * p.ldc() + j0, rows, cols, kc, beta, buf);
-                    }
+    /** Tiles {@code [start, end)}, numbered batch-major, then by M tile, then by N tile. */
+    private void blocked(Call call, int start, int end, Buffers buf) {
+        GemmProblem p = call.p;
+        // Consecutive items share (batch, mTile): pack each A slice once for all of their N tiles.
+        int item = start;
+        while (item < end) {
+            int group = item / call.nTiles;
+            int groupEnd = Math.min(end, (group + 1) * call.nTiles);
+            int batch = group / call.mTiles;
+            int i0 = (group % call.mTiles) * call.mc;
+            int rows = Math.min(call.mc, p.m() - i0);
+            for (int pc = 0; pc < p.k(); pc += KC) {
+                int kc = Math.min(KC, p.k() - pc);
+                packA(p, call.a, p.aOffset(batch), i0, rows, pc, kc, buf);
+                float beta = pc == 0 ? p.beta() : 1f;
+                for (int t = item; t < groupEnd; t++) {
+                    int j0 = (t % call.nTiles) * call.nc;
+                    int cols = Math.min(call.nc, p.n() - j0);
+                    packB(p, call.b, p.bOffset(batch), j0, cols, pc, kc, buf);
+                    computeTile(p, call.c, p.cOffset(batch) + (long) i0 * p.ldc() + j0, rows, cols, kc, beta, buf);
                 }
-                item = groupEnd;
             }
-        });
+            item = groupEnd;
+        }
     }
 
     /** Packs rows {@code [i0, i0+rows)} × depth {@code [pc, pc+kc)} of op(A) into MR-row slivers, p-major. */
@@ -229,18 +309,15 @@ public abstract sealed class VectorGemm implements GemmKernel permits VectorGemm
         int nr = 2 * species().length();
         for (int jr = 0; jr < cols; jr += nr) {
             for (int ir = 0; ir < rows; ir += MR) {
-                microKernel(kc, buf.a, ir * kc, buf.b, jr * kc, c, cOrigin + (long) ir * p.ldc() + jr, p.ldc(),
-                        Math.min(MR, rows - ir), Math.min(nr, cols - jr), p.alpha(), beta, buf.tile);
+                microKernel(kc, buf.a, ir * kc, buf.b, jr * kc, buf.tile);
+                addTile(buf.tile, nr, c, cOrigin + (long) ir * p.ldc() + jr, p.ldc(), Math.min(MR, rows - ir),
+                        Math.min(nr, cols - jr), p.alpha(), beta);
             }
         }
     }
 
-    /**
-     * {@code C[MR × 2 vectors] ← alpha·(A sliver · B sliver) + beta·C}. Full blocks store straight into C;
-     * edge blocks ({@code rows < MR} or {@code cols < 2 vectors}) go through {@code tile}.
-     */
-    private void microKernel(int kc, float[] ap, int ao, float[] bp, int bo, MemorySegment c, long cIndex, int ldc,
-            int rows, int cols, float alpha, float beta, float[] tile) {
+    /** {@code tile[MR × 2 vectors] ← A sliver · B sliver}, row stride two vectors. */
+    private void microKernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
         VectorSpecies<Float> species = species();
         int lanes = species.length();
         FloatVector c00 = FloatVector.zero(species);
@@ -251,10 +328,6 @@ public abstract sealed class VectorGemm implements GemmKernel permits VectorGemm
         FloatVector c21 = c00;
         FloatVector c30 = c00;
         FloatVector c31 = c00;
-        FloatVector c40 = c00;
-        FloatVector c41 = c00;
-        FloatVector c50 = c00;
-        FloatVector c51 = c00;
         for (int q = 0; q < kc; q++) {
             FloatVector b0 = FloatVector.fromArray(species, bp, bo);
             FloatVector b1 = FloatVector.fromArray(species, bp, bo + lanes);
@@ -270,32 +343,8 @@ public abstract sealed class VectorGemm implements GemmKernel permits VectorGemm
             av = FloatVector.broadcast(species, ap[ao + 3]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(species, ap[ao + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(species, ap[ao + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
             ao += MR;
             bo += 2 * lanes;
-        }
-        if (rows == MR && cols == 2 * lanes) {
-            long stride = (long) ldc * Float.BYTES;
-            long at = cIndex * Float.BYTES;
-            long second = (long) lanes * Float.BYTES;
-            store(c, at, c00, alpha, beta);
-            store(c, at + second, c01, alpha, beta);
-            store(c, at += stride, c10, alpha, beta);
-            store(c, at + second, c11, alpha, beta);
-            store(c, at += stride, c20, alpha, beta);
-            store(c, at + second, c21, alpha, beta);
-            store(c, at += stride, c30, alpha, beta);
-            store(c, at + second, c31, alpha, beta);
-            store(c, at += stride, c40, alpha, beta);
-            store(c, at + second, c41, alpha, beta);
-            store(c, at += stride, c50, alpha, beta);
-            store(c, at + second, c51, alpha, beta);
-            return;
         }
         int nr = 2 * lanes;
         c00.intoArray(tile, 0);
@@ -306,24 +355,33 @@ public abstract sealed class VectorGemm implements GemmKernel permits VectorGemm
         c21.intoArray(tile, 2 * nr + lanes);
         c30.intoArray(tile, 3 * nr);
         c31.intoArray(tile, 3 * nr + lanes);
-        c40.intoArray(tile, 4 * nr);
-        c41.intoArray(tile, 4 * nr + lanes);
-        c50.intoArray(tile, 5 * nr);
-        c51.intoArray(tile, 5 * nr + lanes);
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) {
-                combine(c, cIndex + (long) r * ldc + j, tile[r * nr + j], alpha, beta);
-            }
-        }
     }
 
-    /** Stores {@code alpha·acc + beta·C} at byte offset {@code at}. */
-    private void store(MemorySegment c, long at, FloatVector acc, float alpha, float beta) {
-        FloatVector v = acc.mul(alpha);
-        if (beta != 0f) {
-            v = FloatVector.fromMemorySegment(species(), c, at, LE).fma(FloatVector.broadcast(species(), beta), v);
+    /**
+     * {@code C ← alpha·tile + beta·C} over {@code rows × cols} from element {@code cIndex} of C (row stride
+     * {@code ldc}); the tile's rows are {@code stride} floats apart. Whole vectors, then a scalar tail.
+     */
+    private void addTile(float[] tile, int stride, MemorySegment c, long cIndex, int ldc, int rows, int cols,
+            float alpha, float beta) {
+        VectorSpecies<Float> species = species();
+        int lanes = species.length();
+        int whole = cols - cols % lanes;
+        FloatVector betas = FloatVector.broadcast(species, beta);
+        for (int r = 0; r < rows; r++) {
+            long row = cIndex + (long) r * ldc;
+            int j = 0;
+            for (; j < whole; j += lanes) {
+                long at = (row + j) * Float.BYTES;
+                FloatVector v = FloatVector.fromArray(species, tile, r * stride + j).mul(alpha);
+                if (beta != 0f) {
+                    v = FloatVector.fromMemorySegment(species, c, at, LE).fma(betas, v);
+                }
+                v.intoMemorySegment(c, at, LE);
+            }
+            for (; j < cols; j++) {
+                combine(c, row + j, tile[r * stride + j], alpha, beta);
+            }
         }
-        v.intoMemorySegment(c, at, LE);
     }
 
     private static void combine(MemorySegment c, long index, float sum, float alpha, float beta) {
@@ -336,105 +394,87 @@ public abstract sealed class VectorGemm implements GemmKernel permits VectorGemm
 
     // ---------------------------------------------------------------- few rows, B streamed
 
-    /** Columns per parallel item in the streaming paths. */
-    private int streamChunk() {
-        return 12 * species().length();
-    }
-
-    /** {@code m < SMALL_M}, B untransposed: each row of C is a sum of rows of B scaled by A's entries. */
-    private void streamRows(GemmProblem p, MemorySegment a, MemorySegment b, MemorySegment c, Parallel parallel) {
-        int chunk = streamChunk();
-        int chunks = ceilDiv(p.n(), chunk);
-        parallel.forRange(Math.multiplyExact(p.batchCount(), chunks), 1, (start, end) -> {
-            for (int item = start; item < end; item++) {
-                int batch = item / chunks;
-                int j0 = (item % chunks) * chunk;
-                int j1 = Math.min(p.n(), j0 + chunk);
-                int i = 0;
-                for (; i + 4 <= p.m(); i += 4) {
-                    rows4(p, batch, i, j0, j1, a, b, c);
-                }
-                for (; i < p.m(); i++) {
-                    row1(p, batch, i, j0, j1, a, b, c);
-                }
+    /** Items {@code [start, end)} of the ROWS path: each row of C is a sum of rows of B scaled by A's entries. */
+    private void streamRows(Call call, int start, int end, Buffers buf) {
+        GemmProblem p = call.p;
+        for (int item = start; item < end; item++) {
+            int batch = item / call.chunks;
+            int j0 = (item % call.chunks) * call.chunk;
+            int j1 = Math.min(p.n(), j0 + call.chunk);
+            int i = 0;
+            for (; i + 4 <= p.m(); i += 4) {
+                rows4(p, batch, i, j0, j1, call.a, call.b, call.c, buf.tile);
             }
-        });
+            for (; i < p.m(); i++) {
+                row1(p, batch, i, j0, j1, call.a, call.b, call.c, buf.tile);
+            }
+        }
     }
 
     private static long aIndex(GemmProblem p, long aOffset, int i, int q) {
         return p.transA() ? aOffset + (long) q * p.lda() + i : aOffset + (long) i * p.lda() + q;
     }
 
+    /** Rows {@code [i, i+4)} of C over columns {@code [j0, j1)}: blocks of two vectors, then {@link #row1}. */
     private void rows4(GemmProblem p, int batch, int i, int j0, int j1, MemorySegment a, MemorySegment b,
-            MemorySegment c) {
+            MemorySegment c, float[] tile) {
+        int lanes = species().length();
+        long cRow = p.cOffset(batch) + (long) i * p.ldc();
+        int j = j0;
+        for (; j + 2 * lanes <= j1; j += 2 * lanes) {
+            rows4Block(p, batch, i, j, a, b, tile);
+            addTile(tile, 2 * lanes, c, cRow + j, p.ldc(), 4, 2 * lanes, p.alpha(), p.beta());
+        }
+        for (int r = 0; r < 4; r++) {
+            row1(p, batch, i + r, j, j1, a, b, c, tile);
+        }
+    }
+
+    /** {@code tile[4 × 2 vectors] ←} rows {@code [i, i+4)} of op(A) times columns {@code [j, j+2 vectors)} of B. */
+    private void rows4Block(GemmProblem p, int batch, int i, int j, MemorySegment a, MemorySegment b, float[] tile) {
         VectorSpecies<Float> species = species();
         int lanes = species.length();
         long aOff = p.aOffset(batch);
         long bOff = p.bOffset(batch);
-        long cRow = p.cOffset(batch) + (long) i * p.ldc();
-        long ldcBytes = (long) p.ldc() * Float.BYTES;
-        float alpha = p.alpha();
-        float beta = p.beta();
-        int j = j0;
-        for (; j + 3 * lanes <= j1; j += 3 * lanes) {
-            FloatVector c00 = FloatVector.zero(species);
-            FloatVector c01 = c00;
-            FloatVector c02 = c00;
-            FloatVector c10 = c00;
-            FloatVector c11 = c00;
-            FloatVector c12 = c00;
-            FloatVector c20 = c00;
-            FloatVector c21 = c00;
-            FloatVector c22 = c00;
-            FloatVector c30 = c00;
-            FloatVector c31 = c00;
-            FloatVector c32 = c00;
-            for (int q = 0; q < p.k(); q++) {
-                long at = (bOff + (long) q * p.ldb() + j) * Float.BYTES;
-                FloatVector b0 = FloatVector.fromMemorySegment(species, b, at, LE);
-                FloatVector b1 = FloatVector.fromMemorySegment(species, b, at + (long) lanes * Float.BYTES, LE);
-                FloatVector b2 = FloatVector.fromMemorySegment(species, b, at + 2L * lanes * Float.BYTES, LE);
-                FloatVector av = FloatVector.broadcast(species, a.getAtIndex(F32, aIndex(p, aOff, i, q)));
-                c00 = av.fma(b0, c00);
-                c01 = av.fma(b1, c01);
-                c02 = av.fma(b2, c02);
-                av = FloatVector.broadcast(species, a.getAtIndex(F32, aIndex(p, aOff, i + 1, q)));
-                c10 = av.fma(b0, c10);
-                c11 = av.fma(b1, c11);
-                c12 = av.fma(b2, c12);
-                av = FloatVector.broadcast(species, a.getAtIndex(F32, aIndex(p, aOff, i + 2, q)));
-                c20 = av.fma(b0, c20);
-                c21 = av.fma(b1, c21);
-                c22 = av.fma(b2, c22);
-                av = FloatVector.broadcast(species, a.getAtIndex(F32, aIndex(p, aOff, i + 3, q)));
-                c30 = av.fma(b0, c30);
-                c31 = av.fma(b1, c31);
-                c32 = av.fma(b2, c32);
-            }
-            long at = (cRow + j) * Float.BYTES;
-            long v1 = (long) lanes * Float.BYTES;
-            long v2 = 2 * v1;
-            store(c, at, c00, alpha, beta);
-            store(c, at + v1, c01, alpha, beta);
-            store(c, at + v2, c02, alpha, beta);
-            store(c, at += ldcBytes, c10, alpha, beta);
-            store(c, at + v1, c11, alpha, beta);
-            store(c, at + v2, c12, alpha, beta);
-            store(c, at += ldcBytes, c20, alpha, beta);
-            store(c, at + v1, c21, alpha, beta);
-            store(c, at + v2, c22, alpha, beta);
-            store(c, at += ldcBytes, c30, alpha, beta);
-            store(c, at + v1, c31, alpha, beta);
-            store(c, at + v2, c32, alpha, beta);
+        FloatVector c00 = FloatVector.zero(species);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        for (int q = 0; q < p.k(); q++) {
+            long at = (bOff + (long) q * p.ldb() + j) * Float.BYTES;
+            FloatVector b0 = FloatVector.fromMemorySegment(species, b, at, LE);
+            FloatVector b1 = FloatVector.fromMemorySegment(species, b, at + (long) lanes * Float.BYTES, LE);
+            FloatVector av = FloatVector.broadcast(species, a.getAtIndex(F32, aIndex(p, aOff, i, q)));
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(species, a.getAtIndex(F32, aIndex(p, aOff, i + 1, q)));
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(species, a.getAtIndex(F32, aIndex(p, aOff, i + 2, q)));
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(species, a.getAtIndex(F32, aIndex(p, aOff, i + 3, q)));
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
         }
-        for (int r = 0; r < 4; r++) {
-            row1(p, batch, i + r, j, j1, a, b, c);
-        }
+        int nr = 2 * lanes;
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, lanes);
+        c10.intoArray(tile, nr);
+        c11.intoArray(tile, nr + lanes);
+        c20.intoArray(tile, 2 * nr);
+        c21.intoArray(tile, 2 * nr + lanes);
+        c30.intoArray(tile, 3 * nr);
+        c31.intoArray(tile, 3 * nr + lanes);
     }
 
-    /** One row of C over columns {@code [j0, j1)}: whole vectors, then a scalar tail. */
+    /** One row of C over columns {@code [j0, j1)}: blocks of two vectors, then a scalar tail. */
     private void row1(GemmProblem p, int batch, int i, int j0, int j1, MemorySegment a, MemorySegment b,
-            MemorySegment c) {
+            MemorySegment c, float[] tile) {
         VectorSpecies<Float> species = species();
         int lanes = species.length();
         long aOff = p.aOffset(batch);
@@ -450,8 +490,9 @@ public abstract sealed class VectorGemm implements GemmKernel permits VectorGemm
                 c0 = av.fma(FloatVector.fromMemorySegment(species, b, at, LE), c0);
                 c1 = av.fma(FloatVector.fromMemorySegment(species, b, at + (long) lanes * Float.BYTES, LE), c1);
             }
-            store(c, (cRow + j) * Float.BYTES, c0, p.alpha(), p.beta());
-            store(c, (cRow + j + lanes) * Float.BYTES, c1, p.alpha(), p.beta());
+            c0.intoArray(tile, 0);
+            c1.intoArray(tile, lanes);
+            addTile(tile, 2 * lanes, c, cRow + j, p.ldc(), 1, 2 * lanes, p.alpha(), p.beta());
         }
         for (; j < j1; j++) {
             float sum = 0f;
@@ -462,29 +503,23 @@ public abstract sealed class VectorGemm implements GemmKernel permits VectorGemm
         }
     }
 
-    /** {@code m < SMALL_M}, B transposed, A not: every element of C is a dot product of two contiguous rows. */
-    private void streamDots(GemmProblem p, MemorySegment a, MemorySegment b, MemorySegment c, Parallel parallel) {
-        int chunk = streamChunk();
-        int chunks = ceilDiv(p.n(), chunk);
-        parallel.forRange(Math.multiplyExact(p.batchCount(), chunks), 1, (start, end) -> {
-            for (int item = start; item < end; item++) {
-                int batch = item / chunks;
-                int j0 = (item % chunks) * chunk;
-                int j1 = Math.min(p.n(), j0 + chunk);
-                for (int i = 0; i < p.m(); i += 2) {
-                    dots(p, batch, i, Math.min(i + 1, p.m() - 1), j0, j1, a, b, c);
-                }
+    /** Items {@code [start, end)} of the DOTS path: every element of C is a dot product of two contiguous rows. */
+    private void streamDots(Call call, int start, int end, Buffers buf) {
+        GemmProblem p = call.p;
+        for (int item = start; item < end; item++) {
+            int batch = item / call.chunks;
+            int j0 = (item % call.chunks) * call.chunk;
+            int j1 = Math.min(p.n(), j0 + call.chunk);
+            for (int i = 0; i < p.m(); i += 2) {
+                dots(p, batch, i, Math.min(i + 1, p.m() - 1), j0, j1, call.a, call.b, call.c, buf.tile);
             }
-        });
+        }
     }
 
     /** Rows {@code i0} and {@code i1} of C (equal when only one is left) over columns {@code [j0, j1)}. */
     private void dots(GemmProblem p, int batch, int i0, int i1, int j0, int j1, MemorySegment a, MemorySegment b,
-            MemorySegment c) {
-        VectorSpecies<Float> species = species();
-        int lanes = species.length();
-        int k = p.k();
-        int kVec = k - k % lanes;
+            MemorySegment c, float[] tile) {
+        int lanes = species().length();
         long a0 = (p.aOffset(batch) + (long) i0 * p.lda()) * Float.BYTES;
         long a1 = (p.aOffset(batch) + (long) i1 * p.lda()) * Float.BYTES;
         long bRows = (long) p.ldb() * Float.BYTES;
@@ -493,68 +528,101 @@ public abstract sealed class VectorGemm implements GemmKernel permits VectorGemm
         int j = j0;
         for (; j + 4 <= j1; j += 4) {
             long b0 = (p.bOffset(batch) + (long) j * p.ldb()) * Float.BYTES;
-            FloatVector s00 = FloatVector.zero(species);
-            FloatVector s01 = s00;
-            FloatVector s02 = s00;
-            FloatVector s03 = s00;
-            FloatVector s10 = s00;
-            FloatVector s11 = s00;
-            FloatVector s12 = s00;
-            FloatVector s13 = s00;
-            for (int q = 0; q < kVec; q += lanes) {
-                long qb = (long) q * Float.BYTES;
-                FloatVector x0 = FloatVector.fromMemorySegment(species, a, a0 + qb, LE);
-                FloatVector x1 = FloatVector.fromMemorySegment(species, a, a1 + qb, LE);
-                FloatVector y = FloatVector.fromMemorySegment(species, b, b0 + qb, LE);
-                s00 = x0.fma(y, s00);
-                s10 = x1.fma(y, s10);
-                y = FloatVector.fromMemorySegment(species, b, b0 + bRows + qb, LE);
-                s01 = x0.fma(y, s01);
-                s11 = x1.fma(y, s11);
-                y = FloatVector.fromMemorySegment(species, b, b0 + 2 * bRows + qb, LE);
-                s02 = x0.fma(y, s02);
-                s12 = x1.fma(y, s12);
-                y = FloatVector.fromMemorySegment(species, b, b0 + 3 * bRows + qb, LE);
-                s03 = x0.fma(y, s03);
-                s13 = x1.fma(y, s13);
-            }
-            finishDot(p, c, c0 + j, s00, a, a0, b, b0);
-            finishDot(p, c, c0 + j + 1, s01, a, a0, b, b0 + bRows);
-            finishDot(p, c, c0 + j + 2, s02, a, a0, b, b0 + 2 * bRows);
-            finishDot(p, c, c0 + j + 3, s03, a, a0, b, b0 + 3 * bRows);
-            if (i1 != i0) {
-                finishDot(p, c, c1 + j, s10, a, a1, b, b0);
-                finishDot(p, c, c1 + j + 1, s11, a, a1, b, b0 + bRows);
-                finishDot(p, c, c1 + j + 2, s12, a, a1, b, b0 + 2 * bRows);
-                finishDot(p, c, c1 + j + 3, s13, a, a1, b, b0 + 3 * bRows);
+            dots2x4(p.k(), a, a0, a1, b, b0, bRows, tile);
+            for (int jj = 0; jj < 4; jj++) {
+                long y = b0 + jj * bRows;
+                finishDot(p, c, c0 + j + jj, tile, jj * lanes, a, a0, b, y);
+                if (i1 != i0) {
+                    finishDot(p, c, c1 + j + jj, tile, (4 + jj) * lanes, a, a1, b, y);
+                }
             }
         }
         for (; j < j1; j++) {
-            long bRow = (p.bOffset(batch) + (long) j * p.ldb()) * Float.BYTES;
-            FloatVector s0 = FloatVector.zero(species);
-            FloatVector s1 = s0;
-            for (int q = 0; q < kVec; q += lanes) {
-                long qb = (long) q * Float.BYTES;
-                FloatVector y = FloatVector.fromMemorySegment(species, b, bRow + qb, LE);
-                s0 = FloatVector.fromMemorySegment(species, a, a0 + qb, LE).fma(y, s0);
-                s1 = FloatVector.fromMemorySegment(species, a, a1 + qb, LE).fma(y, s1);
-            }
-            finishDot(p, c, c0 + j, s0, a, a0, b, bRow);
+            long y = (p.bOffset(batch) + (long) j * p.ldb()) * Float.BYTES;
+            dots2x1(p.k(), a, a0, a1, b, y, tile);
+            finishDot(p, c, c0 + j, tile, 0, a, a0, b, y);
             if (i1 != i0) {
-                finishDot(p, c, c1 + j, s1, a, a1, b, bRow);
+                finishDot(p, c, c1 + j, tile, lanes, a, a1, b, y);
             }
         }
     }
 
     /**
-     * Completes one dot product of rows at byte offsets {@code x} (in A) and {@code y} (in B): the vector
-     * partial sums, plus the elements past the last whole vector, stored to C at element {@code index}.
+     * Lane-wise partial sums of the dot products of the rows at byte offsets {@code x0} and {@code x1} of A
+     * with the four rows from byte offset {@code y} of B ({@code yStride} bytes apart), over the whole
+     * vectors of K: {@code tile[(4·r + jj) · lanes ...]} for A row {@code r}, B row {@code jj}.
      */
-    private void finishDot(GemmProblem p, MemorySegment c, long index, FloatVector partial, MemorySegment a, long x,
-            MemorySegment b, long y) {
+    private void dots2x4(int k, MemorySegment a, long x0, long x1, MemorySegment b, long y, long yStride,
+            float[] tile) {
+        VectorSpecies<Float> species = species();
+        int lanes = species.length();
+        int kVec = k - k % lanes;
+        FloatVector s00 = FloatVector.zero(species);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s03 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s12 = s00;
+        FloatVector s13 = s00;
+        for (int q = 0; q < kVec; q += lanes) {
+            long qb = (long) q * Float.BYTES;
+            FloatVector v0 = FloatVector.fromMemorySegment(species, a, x0 + qb, LE);
+            FloatVector v1 = FloatVector.fromMemorySegment(species, a, x1 + qb, LE);
+            FloatVector w = FloatVector.fromMemorySegment(species, b, y + qb, LE);
+            s00 = v0.fma(w, s00);
+            s10 = v1.fma(w, s10);
+            w = FloatVector.fromMemorySegment(species, b, y + yStride + qb, LE);
+            s01 = v0.fma(w, s01);
+            s11 = v1.fma(w, s11);
+            w = FloatVector.fromMemorySegment(species, b, y + 2 * yStride + qb, LE);
+            s02 = v0.fma(w, s02);
+            s12 = v1.fma(w, s12);
+            w = FloatVector.fromMemorySegment(species, b, y + 3 * yStride + qb, LE);
+            s03 = v0.fma(w, s03);
+            s13 = v1.fma(w, s13);
+        }
+        s00.intoArray(tile, 0);
+        s01.intoArray(tile, lanes);
+        s02.intoArray(tile, 2 * lanes);
+        s03.intoArray(tile, 3 * lanes);
+        s10.intoArray(tile, 4 * lanes);
+        s11.intoArray(tile, 5 * lanes);
+        s12.intoArray(tile, 6 * lanes);
+        s13.intoArray(tile, 7 * lanes);
+    }
+
+    /** As {@link #dots2x4} for one row of B: {@code tile[r · lanes ...]} for A row {@code r}. */
+    private void dots2x1(int k, MemorySegment a, long x0, long x1, MemorySegment b, long y, float[] tile) {
+        VectorSpecies<Float> species = species();
+        int lanes = species.length();
+        int kVec = k - k % lanes;
+        FloatVector s0 = FloatVector.zero(species);
+        FloatVector s1 = s0;
+        for (int q = 0; q < kVec; q += lanes) {
+            long qb = (long) q * Float.BYTES;
+            FloatVector w = FloatVector.fromMemorySegment(species, b, y + qb, LE);
+            s0 = FloatVector.fromMemorySegment(species, a, x0 + qb, LE).fma(w, s0);
+            s1 = FloatVector.fromMemorySegment(species, a, x1 + qb, LE).fma(w, s1);
+        }
+        s0.intoArray(tile, 0);
+        s1.intoArray(tile, lanes);
+    }
+
+    /**
+     * Completes one dot product of rows at byte offsets {@code x} (in A) and {@code y} (in B): the lane-wise
+     * partial sums at {@code tile[from ...]}, plus the elements past the last whole vector, stored to C at
+     * element {@code index}.
+     */
+    private void finishDot(GemmProblem p, MemorySegment c, long index, float[] tile, int from, MemorySegment a,
+            long x, MemorySegment b, long y) {
+        int lanes = species().length();
+        float sum = 0f;
+        for (int l = 0; l < lanes; l++) {
+            sum += tile[from + l];
+        }
         int k = p.k();
-        float sum = partial.reduceLanes(VectorOperators.ADD);
-        for (int q = k - k % species().length(); q < k; q++) {
+        for (int q = k - k % lanes; q < k; q++) {
             sum += a.get(F32, x + (long) q * Float.BYTES) * b.get(F32, y + (long) q * Float.BYTES);
         }
         combine(c, index, sum, p.alpha(), p.beta());
@@ -568,18 +636,19 @@ public abstract sealed class VectorGemm implements GemmKernel permits VectorGemm
         return ceilDiv(x, multiple) * multiple;
     }
 
-    /** One thread's pack buffers. */
+    /** One thread's pack buffers, and the tile that accumulators pass through on their way to C. */
     private static final class Buffers {
         final float[] a = new float[MC_MAX * KC];
         final float[] b;
         final float[] rows;
+        /** One block of eight accumulators: {@code MR × 2} vectors, or {@code 2 × 4} in the dot products. */
         final float[] tile;
 
         Buffers(int lanes) {
             int nr = 2 * lanes;
             b = new float[KC * NC_MAX];
             rows = new float[Math.max(MR, nr) * KC];
-            tile = new float[MR * nr];
+            tile = new float[8 * lanes];
         }
     }
 

@@ -11,20 +11,19 @@ import java.lang.foreign.MemorySegment;
 import java.util.Map;
 
 /**
- * Add, Sub, Mul, Div and Pow with multidirectional broadcasting. FLOAT32 runs on the vector kernels,
- * one call per broadcast row; other float types are computed in double; integer types in long
+ * Add, Sub, Mul, Div and Pow with multidirectional broadcasting. FLOAT32 runs on the vector kernels
+ * (the scalar ones below {@link ElementwiseKernels#SMALL_TENSOR} elements), one call per broadcast row; other float types are computed in double; integer types in long
  * arithmetic, wrapping to their width, with Div truncating toward zero as C does. Pow's exponent may
  * have another numeric type than its base; the result has the base's type.
  */
 final class BinaryArithmetic implements Operator {
-
-    private static final FloatElementwise KERNELS = ElementwiseKernels.floats();
 
     private final BinaryOp op;
     private final Parallel.RangeTask task = this::run;
 
     private DType type;
     private DType exponentType;
+    private FloatElementwise kernels;
     private Broadcast plan;
     private MemorySegment a;
     private MemorySegment b;
@@ -56,6 +55,7 @@ final class BinaryArithmetic implements Operator {
         long[] sb = ctx.inputShape(1);
         long[] shape = Broadcast.shapeOf(sa, sb);
         plan = Broadcast.of(shape, sa, sb);
+        kernels = ElementwiseKernels.floatsFor(Tensor.elementCount(shape));
         OutputDeclaration.declare(ctx, type, shape);
     }
 
@@ -77,11 +77,11 @@ final class BinaryArithmetic implements Operator {
             int n = plan.length(p);
             if (type == DType.FLOAT32 && exponentType == DType.FLOAT32) {
                 if (plan.repeatedInRow(1)) {
-                    KERNELS.binaryScalarRight(op, a, ai, b.getAtIndex(Tensor.F32, bi), y, yi, n);
+                    kernels.binaryScalarRight(op, a, ai, b.getAtIndex(Tensor.F32, bi), y, yi, n);
                 } else if (plan.repeatedInRow(0)) {
-                    KERNELS.binaryScalarLeft(op, a.getAtIndex(Tensor.F32, ai), b, bi, y, yi, n);
+                    kernels.binaryScalarLeft(op, a.getAtIndex(Tensor.F32, ai), b, bi, y, yi, n);
                 } else {
-                    KERNELS.binary(op, a, ai, b, bi, y, yi, n);
+                    kernels.binary(op, a, ai, b, bi, y, yi, n);
                 }
             } else {
                 generic(ai, plan.repeatedInRow(0) ? 0 : 1, bi, plan.repeatedInRow(1) ? 0 : 1, yi, n);

@@ -1,5 +1,6 @@
 package dev.jquant.runtime.ops;
 
+import dev.jquant.kernels.Parallel;
 import dev.jquant.runtime.DType;
 import dev.jquant.runtime.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -14,6 +15,7 @@ final class Gather implements Operator {
 
     private static final long PARALLEL_MIN_BYTES = 1 << 20;
 
+    private final Parallel.RangeTask slices = this::copySlices;
     private int axis;
     private long outer;
     private long axisDim;
@@ -21,6 +23,10 @@ final class Gather implements Operator {
     private long sliceBytes;
     private int elementBytes;
     private boolean int32Indices;
+    // This run's tensors, for the chunks of a parallel copy (fields, so that the loop allocates nothing).
+    private MemorySegment runSrc;
+    private MemorySegment runIndices;
+    private MemorySegment runDst;
 
     @Override
     public void prepare(PrepareContext ctx) {
@@ -61,7 +67,10 @@ final class Gather implements Operator {
         MemorySegment dst = ctx.output(0).data();
         if (outer == 1 && ctx.parallel().threads() > 1 && indexCount * sliceBytes >= PARALLEL_MIN_BYTES) {
             int grain = (int) Math.max(1, PARALLEL_MIN_BYTES / 4 / Math.max(1, sliceBytes));
-            ctx.parallel().forRange(Math.toIntExact(indexCount), grain, (from, to) -> copy(src, indices, dst, 0, from, to));
+            runSrc = src;
+            runIndices = indices;
+            runDst = dst;
+            ctx.parallel().forRange(Math.toIntExact(indexCount), grain, slices);
         } else {
             for (long o = 0; o < outer; o++) {
                 copy(src, indices, dst, o, 0, indexCount);
@@ -71,6 +80,10 @@ final class Gather implements Operator {
 
     private long index(MemorySegment indices, long k) {
         return int32Indices ? indices.getAtIndex(Tensor.I32, k) : indices.getAtIndex(Tensor.I64, k);
+    }
+
+    private void copySlices(int from, int to) {
+        copy(runSrc, runIndices, runDst, 0, from, to);
     }
 
     /** Copies the slices picked by indices {@code [from, to)} for outer index {@code o}. */

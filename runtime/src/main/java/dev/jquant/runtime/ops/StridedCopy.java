@@ -29,6 +29,12 @@ final class StridedCopy {
     private final Inner inner;
     private final boolean empty;
     private final long totalBytes;
+    private final Parallel.RangeTask outerRows = this::walkOuter;
+    // The copy a parallel run is doing, for its chunks (set per run so that the loop allocates nothing).
+    private MemorySegment runSrc;
+    private long runSrcBase;
+    private MemorySegment runDst;
+    private long runDstBase;
 
     /**
      * @param shape the shape iterated (each index is one element copied)
@@ -128,13 +134,20 @@ final class StridedCopy {
         int innerDims = inner == Inner.TILED ? 2 : 1;
         if (parallel.threads() > 1 && totalBytes >= PARALLEL_MIN_BYTES && dims.length > innerDims && dims[0] > 1) {
             int grain = (int) Math.max(1, PARALLEL_MIN_BYTES / 4 / (totalBytes / dims[0]));
-            parallel.forRange(Math.toIntExact(dims[0]), grain, (from, to) -> {
-                for (long i = from; i < to; i++) {
-                    walk(1, src, srcBase + i * srcStrides[0], dst, dstBase + i * dstStrides[0]);
-                }
-            });
+            runSrc = src;
+            runSrcBase = srcBase;
+            runDst = dst;
+            runDstBase = dstBase;
+            parallel.forRange(Math.toIntExact(dims[0]), grain, outerRows);
         } else {
             walk(0, src, srcBase, dst, dstBase);
+        }
+    }
+
+    /** Indices {@code [from, to)} of the outermost dimension of the parallel run's copy. */
+    private void walkOuter(int from, int to) {
+        for (long i = from; i < to; i++) {
+            walk(1, runSrc, runSrcBase + i * srcStrides[0], runDst, runDstBase + i * dstStrides[0]);
         }
     }
 

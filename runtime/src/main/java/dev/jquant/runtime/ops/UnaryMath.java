@@ -15,16 +15,15 @@ import java.util.Set;
 
 /**
  * The elementwise functions of one tensor: Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid, HardSwish,
- * Tanh, Erf, Abs, Neg, Sqrt, Reciprocal, Exp, Log. FLOAT32 runs on the vector kernels; the other
- * float types are computed in double, and the integer types that ONNX allows for Relu, Clip, Abs and
- * Neg in long arithmetic, wrapping as C does.
+ * Tanh, Erf, Abs, Neg, Sqrt, Reciprocal, Exp, Log. FLOAT32 runs on the vector kernels (the scalar
+ * ones below {@link ElementwiseKernels#SMALL_TENSOR} elements); the other float types are computed in
+ * double, and the integer types that ONNX allows for Relu, Clip, Abs and Neg in long arithmetic,
+ * wrapping as C does.
  *
  * <p>Clip takes its bounds from the {@code min}/{@code max} attributes before opset 11 and from the
  * optional scalar inputs 1 and 2 from opset 11 on; the inputs may change from run to run.
  */
 final class UnaryMath implements Operator {
-
-    private static final FloatElementwise KERNELS = ElementwiseKernels.floats();
 
     private final UnaryOp op;
     private final Set<DType> types;
@@ -35,6 +34,7 @@ final class UnaryMath implements Operator {
     private final Parallel.RangeTask task = this::run;
 
     private DType type;
+    private FloatElementwise kernels;
     private Broadcast pieces;
     // Clip's bounds for this run: as doubles for float types, as longs for integer types.
     private double low;
@@ -102,6 +102,7 @@ final class UnaryMath implements Operator {
         }
         long[] shape = ctx.inputShape(0);
         pieces = Broadcast.of(shape, shape);
+        kernels = ElementwiseKernels.floatsFor(Tensor.elementCount(shape));
         OutputDeclaration.declare(ctx, type, shape);
     }
 
@@ -131,7 +132,7 @@ final class UnaryMath implements Operator {
             int n = pieces.length(p);
             if (type == DType.FLOAT32) {
                 boolean clip = op == UnaryOp.CLIP;
-                KERNELS.unary(op, clip ? (float) low : alpha, clip ? (float) high : beta, x, i, y, i, n);
+                kernels.unary(op, clip ? (float) low : alpha, clip ? (float) high : beta, x, i, y, i, n);
             } else if (ElementTypes.isInteger(type)) {
                 for (long j = i; j < i + n; j++) {
                     NumericElements.setLong(type, y, j, integer(NumericElements.getLong(type, x, j)));
