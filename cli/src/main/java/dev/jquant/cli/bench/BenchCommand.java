@@ -77,8 +77,8 @@ public final class BenchCommand implements Callable<Integer> {
     Integer runs;
 
     @Option(names = "--warmup", paramLabel = "N",
-            description = "Untimed runs per engine and configuration first (default: at least 5 and 0.5 s per "
-                    + "engine).")
+            description = "Untimed runs per engine and configuration first (default: at least 5 and 1 s per "
+                    + "engine, at most 500).")
     Integer warmup;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results, raw samples included, as JSON.")

@@ -8,8 +8,11 @@ record RunPolicy(int minRounds, long minNanosPerEngine, int maxRounds) {
 
     /** Timed runs by default: enough for a stable median even on a fast model (20 runs or 2 s, at most 1000). */
     static final RunPolicy TIMED = new RunPolicy(20, 2_000_000_000L, 1000);
-    /** Warm-up by default: the JIT compiles the hot kernels and each engine plans the new shapes. */
-    static final RunPolicy WARMUP = new RunPolicy(5, 500_000_000L, 500);
+    /**
+     * Warm-up by default: each engine plans the new shapes, and the JIT compiles the hot kernels, which on a
+     * transformer takes a second or more of running (C2 compiles in the background, competing for the cores).
+     */
+    static final RunPolicy WARMUP = new RunPolicy(5, 1_000_000_000L, 500);
 
     RunPolicy {
         if (minRounds < 0 || maxRounds < minRounds || minNanosPerEngine < 0) {

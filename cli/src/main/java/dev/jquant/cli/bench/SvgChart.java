@@ -21,7 +21,7 @@ final class SvgChart {
     private static final int PANEL_HEIGHT = 240;
     private static final int COLUMNS = 4;
     private static final int HEADER = 96;
-    private static final int FOOTER = 24;
+    private static final int FOOTER = 36;
     private static final int AXIS_LEFT = 52;
     private static final int PANEL_TOP = 34;
     private static final int PANEL_BOTTOM = 44;
@@ -41,7 +41,7 @@ final class SvgChart {
         List<ConfigurationResult> configs = r.configurations();
         int columns = Math.max(1, Math.min(COLUMNS, configs.size()));
         int rows = (configs.size() + columns - 1) / columns;
-        int width = Math.max(columns * PANEL_WIDTH + 20, 640);
+        int width = Math.max(columns * PANEL_WIDTH + 20, 760);
         int height = HEADER + Math.max(rows, 1) * PANEL_HEIGHT + FOOTER;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -59,8 +59,10 @@ final class SvgChart {
         for (int i = 0; i < configs.size(); i++) {
             panel(svg, configs.get(i), 10 + (i % columns) * PANEL_WIDTH, HEADER + (i / columns) * PANEL_HEIGHT);
         }
-        text(svg, 10, height - 8, "start", "fill=\"#888\" font-size=\"10\"", "jquant bench · runs per configuration: "
-                + r.runs() + " · " + r.machine().kernels());
+        text(svg, 10, height - 22, "start", "fill=\"#888\" font-size=\"10\"", "jquant bench · timed runs per "
+                + "configuration: " + r.runs() + " · warm-up: " + r.warmup());
+        text(svg, 10, height - 8, "start", "fill=\"#888\" font-size=\"10\"", r.machine().cpu() + " · "
+                + r.machine().kernels());
         svg.append("</svg>\n");
         return svg.toString();
     }
