@@ -7,4 +7,5 @@ module dev.jquant.kernels {
     exports dev.jquant.kernels.conv;
     exports dev.jquant.kernels.gemm;
     exports dev.jquant.kernels.elementwise;
+    exports dev.jquant.kernels.qgemm;
 }
