@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
                 "Ends with the kernels the Java backend chose (Vector API or scalar) and the reason."},
         footerHeading = "%nExamples:%n",
         footer = {"  jquant backends",
-                "  jquant run model.jqm --backend java ...   force a backend listed here"})
+                "  jquant run model.jqm --backend java ...   force a backend listed here",
+                "  jquant inspect model.jqm --plan --backend onednn   which backend runs each node, and why"})
 final class BackendsCommand implements Runnable {
 
     @Spec
@@ -35,8 +36,9 @@ final class BackendsCommand implements Runnable {
             if (!p.isa().isEmpty()) {
                 out.println(indent + "isa:     " + p.isa());
             }
-            if (!p.details().isEmpty()) {
-                out.println(indent + "details: " + String.join(", ", p.details()));
+            // One detail a line: a native backend's (version, what it runs, its threading) read as sentences.
+            for (int i = 0; i < p.details().size(); i++) {
+                out.println(indent + (i == 0 ? "details: " : "         ") + p.details().get(i));
             }
         }
         out.println();

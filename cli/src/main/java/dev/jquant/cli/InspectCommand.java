@@ -1,6 +1,9 @@
 package dev.jquant.cli;
 
+import dev.jquant.cli.bench.InputSynthesizer;
 import dev.jquant.runtime.DType;
+import dev.jquant.runtime.Model;
+import dev.jquant.runtime.Session;
 import dev.jquant.runtime.Tensor;
 import dev.jquant.runtime.format.JqmFile;
 import dev.jquant.runtime.format.JqmReader;
@@ -17,8 +20,10 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,11 +32,15 @@ import picocli.CommandLine.Spec;
         description = {"Describe a .jqm file: format version, metadata, inputs and outputs with their symbolic "
                 + "dimensions, node counts by operator, tensor bytes by type and the largest tensors, and the "
                 + "section table with each section's checksum status and the signature status.",
-                "Every CRC32C is recomputed unless --no-verify is given; a mismatch is an error naming the section."},
+                "Every CRC32C is recomputed unless --no-verify is given; a mismatch is an error naming the section.",
+                "With --plan, print instead the plan a session builds for inputs of --batch and --seq: which "
+                        + "backend runs each node (a node the chosen backend cannot run falls back to Java, with "
+                        + "the reason), its output shapes, and the arena size."},
         footerHeading = "%nExamples:%n",
         footer = {"  jquant inspect model.jqm",
                 "  jquant inspect model.jqm --largest 25",
-                "  jquant inspect damaged.jqm --no-verify   read a file whose checksums fail"})
+                "  jquant inspect damaged.jqm --no-verify   read a file whose checksums fail",
+                "  jquant inspect minilm.jqm --plan --backend onednn --batch 8 --seq 16"})
 final class InspectCommand implements Callable<Integer> {
 
     @Spec
@@ -47,9 +56,32 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--no-verify", description = "Do not recompute the section checksums.")
     boolean noVerify;
 
+    @Option(names = "--plan", description = "Print the execution plan instead of the file's contents.")
+    boolean plan;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
+            description = "With --plan: the batch size inputs are made with (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seq", paramLabel = "N", defaultValue = "128",
+            description = "With --plan: the sequence length inputs are made with (default: ${DEFAULT-VALUE}).")
+    int seq;
+
+    @Mixin
+    SessionFlags session;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (plan) {
+            printPlan(out);
+            return 0;
+        }
+        for (String planOnly : new String[] {"--batch", "--seq", "--backend", "--threads"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(planOnly)) {
+                throw new ParameterException(spec.commandLine(), planOnly + " is only used with --plan");
+            }
+        }
         try (JqmFile jqm = JqmReader.open(file, JqmReader.Options.defaults().withVerifyChecksums(!noVerify))) {
             Graph g = jqm.graph();
             out.printf("%s: .jqm %d.%d, %s, graph '%s', opset %d%n", file, jqm.majorVersion(), jqm.minorVersion(),
@@ -67,6 +99,23 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The plan for synthesized inputs (bound to --batch and --seq as the bench binds them), as the session prints it. */
+    private void printPlan(PrintWriter out) throws Exception {
+        if (batch < 1 || seq < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch and --seq must be at least 1, were " + batch
+                    + " and " + seq);
+        }
+        try (Model model = Model.open(file, JqmReader.Options.defaults().withVerifyChecksums(!noVerify));
+                Session s = model.newSession(session.options())) {
+            Map<String, Tensor> inputs = new InputSynthesizer(model.graph()).inputs(batch, seq, 0);
+            out.printf("%s: plan on backend %s (asked for %s), inputs %s%n", file, s.backendName(),
+                    s.options().backend(), inputs.entrySet().stream()
+                            .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
+            out.print(s.describePlan(inputs));
+        }
+        out.flush();
     }
 
     private static void printValues(PrintWriter out, String title, List<ValueInfo> values) {

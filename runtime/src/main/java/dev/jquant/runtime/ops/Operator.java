@@ -15,4 +15,11 @@ public interface Operator {
 
     /** Computes outputs from inputs. */
     void execute(ExecContext ctx);
+
+    /**
+     * Releases what this operator holds outside the Java heap (a native backend's primitives) when its
+     * plan is dropped, e.g. evicted from a session's plan cache. Idempotent; most operators hold nothing.
+     */
+    default void close() {
+    }
 }

@@ -36,7 +36,7 @@ public final class Plan implements AutoCloseable {
             if (!runInputs[i].hasShape(inputs[i].shape)) {
                 return false;
             }
-            Tensor planned = inputs[i].constant;
+            Tensor planned = inputs[i].constant; // graph inputs are never quantized
             if (planned != null && planned.data().mismatch(runInputs[i].data()) != -1) {
                 return false;
             }
@@ -133,6 +133,9 @@ public final class Plan implements AutoCloseable {
 
     @Override
     public void close() {
+        for (Step s : steps) {
+            s.operator.close();
+        }
         if (arena.scope().isAlive()) {
             arena.close();
         }

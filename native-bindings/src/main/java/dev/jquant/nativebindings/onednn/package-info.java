@@ -1,0 +1,29 @@
+/**
+ * The oneDNN backend: fp32 MatMul, Gemm and Conv on oneDNN 3.x primitives, every other node left to the
+ * Java backend with the reason in the plan.
+ *
+ * <p><b>Natives.</b> The JavaCPP presets {@code org.bytedeco:dnnl} (and the {@code org.bytedeco:opencl}
+ * presets they inherit) load their JNI libraries from the platform jars on the class path (classifier
+ * {@code linux-x86_64} here), extracted into {@code ~/.javacpp/cache}. Loading happens on the first
+ * probe, inside a catch-all: a missing jar, another platform or a failed extraction make the probe
+ * report the exact reason and the backend unavailable, never an error.
+ *
+ * <p><b>Threads.</b> This oneDNN build runs its primitives on OpenMP (the bundled libgomp). OpenMP's
+ * thread count is a per-calling-thread setting, so before a primitive is created or run the operator
+ * sets it to the session's thread count ({@code omp_set_num_threads}, called through the FFM API); each
+ * session thread gets its own OpenMP team of that size. Primitives must be created for the count they
+ * run with (some implementations fix their partitioning when created), so a plan's primitives are built
+ * for one thread in {@code prepare} and rebuilt once, on the first run, for a multi-threaded session.
+ * Unless the environment sets {@code OMP_WAIT_POLICY} or {@code GOMP_SPINCOUNT}, the probe sets
+ * {@code OMP_WAIT_POLICY=PASSIVE} before libgomp loads: workers then sleep between primitives instead of
+ * spinning on the cores the session's Java operators run on next.
+ *
+ * <p><b>Memory and lifetime.</b> Activations are the runtime's own arena memory, handed to oneDNN by
+ * address on every run (no copies). Constant weights are reordered once per session into the layout a
+ * primitive prefers and shared by all plans that want the same layout. A plan's primitives and memory
+ * objects are destroyed when the plan is dropped ({@link dev.jquant.runtime.ops.Operator#close()}, e.g. on
+ * eviction from the session's plan cache); the packed weights and the scratchpad belong to the session's
+ * backend and go with {@link dev.jquant.runtime.spi.Backend#close()}, which the session calls when it
+ * closes.
+ */
+package dev.jquant.nativebindings.onednn;
