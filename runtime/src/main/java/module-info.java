@@ -6,6 +6,7 @@ module dev.jquant.runtime {
     exports dev.jquant.runtime.graph;
     exports dev.jquant.runtime.format;
     exports dev.jquant.runtime.ops;
+    exports dev.jquant.runtime.quant;
     exports dev.jquant.runtime.spi;
 
     uses dev.jquant.runtime.spi.BackendProvider;

@@ -2,10 +2,12 @@ package dev.jquant.runtime;
 
 import dev.jquant.runtime.format.JqmFile;
 import dev.jquant.runtime.format.JqmReader;
+import dev.jquant.runtime.format.QuantizationDescriptor;
 import dev.jquant.runtime.graph.Graph;
 import dev.jquant.runtime.graph.Node;
 import dev.jquant.runtime.graph.ValueInfo;
 import dev.jquant.runtime.ops.Operators;
+import dev.jquant.runtime.plan.ModelConstants;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,11 +20,13 @@ import java.util.Map;
  */
 public final class Model implements AutoCloseable {
     private final Graph graph;
+    private final ModelConstants constants;
     private final AutoCloseable owner;
     private volatile boolean closed;
 
-    private Model(Graph graph, AutoCloseable owner) {
+    private Model(Graph graph, ModelConstants constants, AutoCloseable owner) {
         this.graph = graph;
+        this.constants = constants;
         this.owner = owner;
     }
 
@@ -36,7 +40,7 @@ public final class Model implements AutoCloseable {
         JqmFile file = JqmReader.open(path, options);
         try {
             checkSupported(file.graph());
-            return new Model(file.graph(), file);
+            return new Model(file.graph(), ModelConstants.of(file.graph(), file.quantizedTensors()), file);
         } catch (UnsupportedOperatorException | RuntimeException e) {
             file.close();
             throw e;
@@ -45,8 +49,20 @@ public final class Model implements AutoCloseable {
 
     /** Wraps an in-memory graph (e.g. fresh from the compressor) without writing a file. */
     public static Model of(Graph graph) throws UnsupportedOperatorException {
+        return of(graph, Map.of());
+    }
+
+    /**
+     * Wraps an in-memory graph whose initializers named in {@code quantization} hold codes, as a {@code .jqm}
+     * file would store them.
+     *
+     * @throws IllegalArgumentException when a descriptor does not fit its tensors
+     */
+    public static Model of(Graph graph, Map<String, QuantizationDescriptor> quantization)
+            throws UnsupportedOperatorException {
+        quantization.forEach((name, d) -> d.validate(name, graph.initializers(), quantization.keySet()));
         checkSupported(graph);
-        return new Model(graph, null);
+        return new Model(graph, ModelConstants.of(graph, quantization), null);
     }
 
     private static void checkSupported(Graph graph) throws UnsupportedOperatorException {
@@ -59,6 +75,11 @@ public final class Model implements AutoCloseable {
 
     public Graph graph() {
         return graph;
+    }
+
+    /** Weights-derived data shared by the model's sessions, and its quantized weights. */
+    ModelConstants constants() {
+        return constants;
     }
 
     public List<ValueInfo> inputs() {

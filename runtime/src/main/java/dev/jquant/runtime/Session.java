@@ -160,7 +160,7 @@ public final class Session implements AutoCloseable {
     private Plan planNew(Tensor[] ordered) {
         while (true) {
             try {
-                return Planner.plan(graph, backend, ordered, valueInputs, parallel);
+                return Planner.plan(graph, model.constants(), backend, ordered, valueInputs, parallel);
             } catch (ValuesRequiredException e) {
                 BitSet more = e.graphInputs();
                 more.andNot(valueInputs);

@@ -252,6 +252,32 @@ public record QuantizationDescriptor(Scheme scheme, int bits, boolean signed, in
         }
     }
 
+    /**
+     * For LINEAR: the index into the scale (and zero-point) tensor, in row-major order, that logical element
+     * {@code i} (a row-major index) uses.
+     */
+    public long parameterIndex(long i) {
+        if (axis == PER_TENSOR) {
+            return 0;
+        }
+        long inner = 1;
+        for (int d = axis + 1; d < logicalShape.length; d++) {
+            inner *= logicalShape[d];
+        }
+        long along = (i / inner) % logicalShape[axis];
+        if (groupSize == 0) {
+            return along;
+        }
+        long blocks = (logicalShape[axis] + groupSize - 1) / groupSize;
+        long outer = i / (inner * logicalShape[axis]);
+        return (outer * blocks + along / groupSize) * inner + i % inner;
+    }
+
+    /** The shape of the scale (and zero-point) tensor LINEAR quantization needs: § 7.1 of the format. */
+    public long[] parameterShape() {
+        return scaleShape();
+    }
+
     /** Scale shape of per-axis or blocked LINEAR quantization. */
     private long[] scaleShape() {
         if (axis == PER_TENSOR) {

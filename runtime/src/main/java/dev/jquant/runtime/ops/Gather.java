@@ -3,6 +3,7 @@ package dev.jquant.runtime.ops;
 import dev.jquant.kernels.Parallel;
 import dev.jquant.runtime.DType;
 import dev.jquant.runtime.Tensor;
+import dev.jquant.runtime.quant.QuantizedTensor;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -23,6 +24,8 @@ final class Gather implements Operator {
     private long sliceBytes;
     private int elementBytes;
     private boolean int32Indices;
+    /** A quantized table gathered along axis 0: only the rows read are decoded. */
+    private QuantizedTensor quantizedData;
     // This run's tensors, for the chunks of a parallel copy (fields, so that the loop allocates nothing).
     private MemorySegment runSrc;
     private MemorySegment runIndices;
@@ -40,6 +43,7 @@ final class Gather implements Operator {
             throw new IllegalArgumentException("data must have rank >= 1, got a scalar");
         }
         axis = ShapeOperands.axis(ctx.node().attrInt("axis", 0), data.length, "axis");
+        quantizedData = axis == 0 ? ctx.quantizedInput(0) : null;
         elementBytes = ElementBytes.of(ctx.inputType(0));
         int32Indices = indexType == DType.INT32;
         outer = ShapeOperands.product(data, 0, axis);
@@ -63,8 +67,12 @@ final class Gather implements Operator {
                         + "range for axis " + axis + " of size " + axisDim + "; valid: " + -axisDim + ".." + (axisDim - 1));
             }
         }
-        MemorySegment src = ctx.input(0).data();
         MemorySegment dst = ctx.output(0).data();
+        if (quantizedData != null) {
+            decodeRows(indices, dst);
+            return;
+        }
+        MemorySegment src = ctx.input(0).data();
         if (outer == 1 && ctx.parallel().threads() > 1 && indexCount * sliceBytes >= PARALLEL_MIN_BYTES) {
             int grain = (int) Math.max(1, PARALLEL_MIN_BYTES / 4 / Math.max(1, sliceBytes));
             runSrc = src;
@@ -75,6 +83,14 @@ final class Gather implements Operator {
             for (long o = 0; o < outer; o++) {
                 copy(src, indices, dst, o, 0, indexCount);
             }
+        }
+    }
+
+    private void decodeRows(MemorySegment indices, MemorySegment dst) {
+        long rowElements = sliceBytes / Float.BYTES;
+        for (long k = 0; k < indexCount; k++) {
+            long i = index(indices, k);
+            quantizedData.decode((i < 0 ? i + axisDim : i) * rowElements, rowElements, dst, k * rowElements);
         }
     }
 

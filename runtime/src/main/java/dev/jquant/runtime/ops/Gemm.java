@@ -5,6 +5,7 @@ import dev.jquant.kernels.gemm.GemmKernels;
 import dev.jquant.kernels.gemm.GemmProblem;
 import dev.jquant.runtime.DType;
 import dev.jquant.runtime.Tensor;
+import dev.jquant.runtime.quant.QuantizedTensor;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -24,6 +25,8 @@ final class Gemm implements Operator {
     /** Element strides of C along Y's rows and columns, 0 where C repeats. */
     private long cRowStride;
     private long cColumnStride;
+    /** Set when B is a quantized weight with a kernel: A is quantized per row at run time. */
+    private DynamicQuantizedProduct quantized;
 
     @Override
     public void prepare(PrepareContext ctx) {
@@ -56,6 +59,37 @@ final class Gemm implements Operator {
         problem = GemmProblem.builder(m, n, k).transposeA(transA).transposeB(transB)
                 .scale(alpha, fillFromC ? beta : 0f).build();
         ctx.setOutput(0, DType.FLOAT32, m, n);
+        QuantizedTensor qb = ctx.quantizedInput(1);
+        if (qb != null) {
+            float[] bias = transA || alpha != 1f ? null : constantRowBias(ctx, beta);
+            if (bias != null && QuantizedWeightPanels.whyNot(qb, transB) == null) {
+                QuantizedWeightPanels panels = ctx.derivedFromInput(1, transB ? "qgemm-panels-transposed"
+                        : "qgemm-panels", () -> QuantizedWeightPanels.pack(qb, transB));
+                quantized = new DynamicQuantizedProduct(panels, m, k, n, bias);
+                ctx.reserveScratch(quantized.scratchBytes());
+            } else {
+                ctx.constantInput(1); // no quantized kernel for this form: the float kernel reads decoded weights
+            }
+        }
+    }
+
+    /**
+     * {@code beta·C} as one bias per output column when C is absent or a constant that is the same for every
+     * row (a scalar, {@code [N]}, {@code [1, N]}); null otherwise.
+     */
+    private float[] constantRowBias(PrepareContext ctx, float beta) {
+        float[] bias = new float[n];
+        if (!fillFromC) {
+            return bias;
+        }
+        Tensor c = ctx.constantInput(2);
+        if (c == null || cRowStride != 0) {
+            return null;
+        }
+        for (int j = 0; j < n; j++) {
+            bias[j] = beta * c.getFloat(j * cColumnStride);
+        }
+        return bias;
     }
 
     private static boolean flag(PrepareContext ctx, String name) {
@@ -85,6 +119,10 @@ final class Gemm implements Operator {
     @Override
     public void execute(ExecContext ctx) {
         MemorySegment y = ctx.output(0).data();
+        if (quantized != null) {
+            quantized.run(ctx.input(0).data(), y, ctx.scratch(), ctx.parallel());
+            return;
+        }
         if (fillFromC) {
             MemorySegment c = ctx.input(2).data();
             for (int i = 0; i < m; i++) {

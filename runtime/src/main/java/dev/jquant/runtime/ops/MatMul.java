@@ -4,6 +4,7 @@ import dev.jquant.kernels.gemm.GemmKernel;
 import dev.jquant.kernels.gemm.GemmKernels;
 import dev.jquant.kernels.gemm.GemmProblem;
 import dev.jquant.runtime.DType;
+import dev.jquant.runtime.quant.QuantizedTensor;
 import java.util.Arrays;
 
 /**
@@ -17,6 +18,8 @@ final class MatMul implements Operator {
     private static final GemmKernel GEMM = GemmKernels.get();
 
     private GemmProblem problem;
+    /** Set when B is a quantized weight with a kernel: A is quantized per row at run time. */
+    private DynamicQuantizedProduct quantized;
 
     @Override
     public void prepare(PrepareContext ctx) {
@@ -48,6 +51,17 @@ final class MatMul implements Operator {
         if (product(bBatch) == 1 && product(aBatch) == batchCount) {
             int rows = NeuralOperators.toInt(batchCount * m, "the batch times M");
             problem = GemmProblem.builder(rows, ni, ki).build();
+            QuantizedTensor qb = b.length == 2 ? ctx.quantizedInput(1) : null;
+            if (qb != null) {
+                if (QuantizedWeightPanels.whyNot(qb, false) == null) {
+                    QuantizedWeightPanels panels = ctx.derivedFromInput(1, "qgemm-panels",
+                            () -> QuantizedWeightPanels.pack(qb, false));
+                    quantized = new DynamicQuantizedProduct(panels, rows, ki, ni, null);
+                    ctx.reserveScratch(quantized.scratchBytes());
+                } else {
+                    ctx.constantInput(1); // no kernel for this scheme: the float kernel reads decoded weights
+                }
+            }
         } else {
             int count = NeuralOperators.toInt(batchCount, "the batch size");
             long[] aOffsets = new long[count];
@@ -123,6 +137,10 @@ final class MatMul implements Operator {
 
     @Override
     public void execute(ExecContext ctx) {
+        if (quantized != null) {
+            quantized.run(ctx.input(0).data(), ctx.output(0).data(), ctx.scratch(), ctx.parallel());
+            return;
+        }
         GEMM.multiply(problem, ctx.input(0).data(), ctx.input(1).data(), ctx.output(0).data(), ctx.parallel());
     }
 }

@@ -3,6 +3,8 @@ package dev.jquant.runtime.ops;
 import dev.jquant.runtime.DType;
 import dev.jquant.runtime.Tensor;
 import dev.jquant.runtime.graph.Node;
+import dev.jquant.runtime.quant.QuantizedTensor;
+import java.util.function.Supplier;
 
 /** What an operator sees while it is prepared: its node, the concrete input types and shapes. */
 public interface PrepareContext {
@@ -37,6 +39,25 @@ public interface PrepareContext {
                     + "(a constant or computed from shapes); data-dependent shapes are not supported");
         }
         return t;
+    }
+
+    /**
+     * The quantized initializer behind input {@code i}, or null when the input is not one. An operator with
+     * a kernel for the codes takes them here instead of calling {@link #constantInput}; at run time its
+     * {@link ExecContext#input} for that slot is then null (unless it asked for the float values too), so
+     * the weights are never decoded. {@link #constantInput} still decodes them for operators that need floats.
+     */
+    default QuantizedTensor quantizedInput(int i) {
+        return null;
+    }
+
+    /**
+     * Data derived from the constant input {@code i} alone (e.g. weights repacked for a kernel), computed by
+     * {@code compute} once per model and shared by every plan and session of it. {@code kind} names the
+     * derivation and everything else it depends on, e.g. {@code "int8-panels/transposed"}.
+     */
+    default <T> T derivedFromInput(int i, String kind, Supplier<T> compute) {
+        return compute.get();
     }
 
     int outputCount();

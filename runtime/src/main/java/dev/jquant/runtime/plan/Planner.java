@@ -11,6 +11,7 @@ import dev.jquant.runtime.graph.ValueInfo;
 import dev.jquant.runtime.ops.Operator;
 import dev.jquant.runtime.ops.Operators;
 import dev.jquant.runtime.ops.PrepareContext;
+import dev.jquant.runtime.quant.QuantizedTensor;
 import dev.jquant.runtime.spi.Backend;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -20,6 +21,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Builds a {@link Plan} for one input-shape signature: picks each node's backend (falling back to
@@ -40,10 +42,14 @@ public final class Planner {
      *        treats them as constants
      * @throws ValuesRequiredException when a shape depends on the values of other graph inputs
      */
-    public static Plan plan(Graph graph, Backend backend, Tensor[] inputs, BitSet valueInputs, Parallel parallel) {
+    public static Plan plan(Graph graph, ModelConstants constants, Backend backend, Tensor[] inputs,
+            BitSet valueInputs, Parallel parallel) {
         int opset = graph.opset();
         Map<String, Value> values = new HashMap<>();
-        graph.initializers().forEach((name, t) -> values.put(name, new Value(name, t.dtype(), t.shape(), t)));
+        graph.initializers().forEach((name, t) -> {
+            QuantizedTensor q = constants.quantized(name);
+            values.put(name, q != null ? new Value(q, constants) : new Value(name, t.dtype(), t.shape(), t));
+        });
         Value[] inputValues = new Value[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             ValueInfo info = graph.inputs().get(i);
@@ -70,7 +76,7 @@ public final class Planner {
             } catch (UnsupportedOperatorException e) {
                 throw new InferenceException(e.getMessage(), e);
             }
-            Preparation prep = new Preparation(node, opset, in);
+            Preparation prep = new Preparation(node, opset, in, constants);
             try {
                 op.prepare(prep);
             } catch (RuntimeException e) {
@@ -95,9 +101,13 @@ public final class Planner {
                 folded++;
                 continue;
             }
-            Step step = new Step(node, op, backendName, fallback, in, out, prep.scratchBytes);
-            if (allConstant(in) && outputBytes(out) <= FOLD_LIMIT_BYTES) {
-                Value[] computed = evaluateNow(step, prep.scratchBytes);
+            Step step = new Step(node, op, backendName, fallback, in, out, prep.scratchBytes, prep.codesOnly());
+            boolean fromWeightsOnly = allConstant(in) && noInputDependencies(in);
+            if (fromWeightsOnly || allConstant(in) && outputBytes(out) <= FOLD_LIMIT_BYTES) {
+                // Values made from weights alone are the same for every plan: fold them once per model.
+                Value[] computed = fromWeightsOnly
+                        ? constants.derived("folded\0" + String.join("\0", node.outputs()), () -> evaluateNow(step))
+                        : evaluateNow(step);
                 for (Value v : computed) {
                     if (v != null) {
                         values.put(v.name, v);
@@ -108,7 +118,7 @@ public final class Planner {
             }
             int index = steps.size();
             for (Value v : in) {
-                if (v != null && v.constant == null) {
+                if (v != null && !v.isConstant()) {
                     v.lastUse = index;
                 }
             }
@@ -148,7 +158,8 @@ public final class Planner {
         return in;
     }
 
-    private static Value[] evaluateNow(Step step, long scratchBytes) {
+    private static Value[] evaluateNow(Step step) {
+        long scratchBytes = step.scratchBytes;
         Value[] computed = new Value[step.outputValues.length];
         for (int i = 0; i < computed.length; i++) {
             Value v = step.outputValues[i];
@@ -157,7 +168,8 @@ public final class Planner {
                 computed[i].inputDependencies.or(v.inputDependencies);
             }
         }
-        Step once = new Step(step.node, step.operator, step.backend, null, step.inputValues, computed, scratchBytes);
+        Step once = new Step(step.node, step.operator, step.backend, null, step.inputValues, computed, scratchBytes,
+                step.codesOnly);
         once.bind(scratchBytes == 0 ? MemorySegment.NULL : Arena.ofAuto().allocate(scratchBytes, 64), Parallel.SERIAL);
         try {
             step.operator.execute(once);
@@ -209,7 +221,16 @@ public final class Planner {
 
     private static boolean allConstant(Value[] in) {
         for (Value v : in) {
-            if (v != null && v.constant == null) {
+            if (v != null && !v.isConstant()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean noInputDependencies(Value[] in) {
+        for (Value v : in) {
+            if (v != null && !v.inputDependencies.isEmpty()) {
                 return false;
             }
         }
@@ -246,14 +267,18 @@ public final class Planner {
         private final DType[] types;
         private final long[][] shapes;
         private final Tensor[] constants;
+        private final ModelConstants modelConstants;
+        private final BitSet takenAsCodes = new BitSet();
+        private final BitSet decoded = new BitSet();
         long scratchBytes;
         /** Set when an operand that must be known is computed from graph inputs' values. */
         BitSet valuesNeeded;
 
-        Preparation(Node node, int opset, Value[] inputs) {
+        Preparation(Node node, int opset, Value[] inputs, ModelConstants modelConstants) {
             this.node = node;
             this.opset = opset;
             this.inputs = inputs;
+            this.modelConstants = modelConstants;
             int n = node.outputs().size();
             types = new DType[n];
             shapes = new long[n][];
@@ -289,11 +314,42 @@ public final class Planner {
         @Override public boolean hasInput(int i) { return i < inputs.length && inputs[i] != null; }
         @Override public DType inputType(int i) { return inputs[i].dtype; }
         @Override public long[] inputShape(int i) { return inputs[i].shape.clone(); }
-        @Override public Tensor constantInput(int i) { return hasInput(i) ? inputs[i].constant : null; }
+        @Override
+        public Tensor constantInput(int i) {
+            if (!hasInput(i)) {
+                return null;
+            }
+            decoded.set(i);
+            return inputs[i].constantValue();
+        }
+
+        @Override
+        public QuantizedTensor quantizedInput(int i) {
+            if (!hasInput(i) || inputs[i].quantized == null) {
+                return null;
+            }
+            takenAsCodes.set(i);
+            return inputs[i].quantized;
+        }
+
+        @Override
+        public <T> T derivedFromInput(int i, String kind, Supplier<T> compute) {
+            if (!hasInput(i) || !inputs[i].isConstant() || !inputs[i].inputDependencies.isEmpty()) {
+                throw new IllegalStateException("input " + i + " of " + describe(node, null)
+                        + " is not a weight; only weights have per-model derived data");
+            }
+            return modelConstants.derived(inputs[i].name + "\0" + kind, compute);
+        }
+
+        BitSet codesOnly() {
+            BitSet only = (BitSet) takenAsCodes.clone();
+            only.andNot(decoded);
+            return only;
+        }
 
         @Override
         public Tensor requireConstantInput(int i, String what) {
-            if (hasInput(i) && inputs[i].constant == null && !inputs[i].inputDependencies.isEmpty()) {
+            if (hasInput(i) && !inputs[i].isConstant() && !inputs[i].inputDependencies.isEmpty()) {
                 valuesNeeded = inputs[i].inputDependencies;
             }
             return PrepareContext.super.requireConstantInput(i, what);

@@ -6,6 +6,7 @@ import dev.jquant.runtime.graph.Node;
 import dev.jquant.runtime.ops.ExecContext;
 import dev.jquant.runtime.ops.Operator;
 import java.lang.foreign.MemorySegment;
+import java.util.BitSet;
 
 /** One node to execute at run time, with its tensors bound to arena memory. */
 final class Step implements ExecContext {
@@ -17,13 +18,15 @@ final class Step implements ExecContext {
     final Value[] inputValues;
     final Value[] outputValues;
     final long scratchBytes;
+    /** Inputs the operator reads as codes (a quantized initializer), left unbound so nothing decodes them. */
+    final BitSet codesOnly;
     private final Tensor[] inputs;
     private final Tensor[] outputs;
     private MemorySegment scratch = MemorySegment.NULL;
     private Parallel parallel = Parallel.SERIAL;
 
     Step(Node node, Operator operator, String backend, String fallbackReason, Value[] inputValues,
-            Value[] outputValues, long scratchBytes) {
+            Value[] outputValues, long scratchBytes, BitSet codesOnly) {
         this.node = node;
         this.operator = operator;
         this.backend = backend;
@@ -31,6 +34,7 @@ final class Step implements ExecContext {
         this.inputValues = inputValues;
         this.outputValues = outputValues;
         this.scratchBytes = scratchBytes;
+        this.codesOnly = codesOnly;
         this.inputs = new Tensor[inputValues.length];
         this.outputs = new Tensor[outputValues.length];
     }
@@ -38,7 +42,7 @@ final class Step implements ExecContext {
     /** Binds the tensors once the arena exists. */
     void bind(MemorySegment scratch, Parallel parallel) {
         for (int i = 0; i < inputs.length; i++) {
-            inputs[i] = inputValues[i] == null ? null : inputValues[i].tensor();
+            inputs[i] = inputValues[i] == null || codesOnly.get(i) ? null : inputValues[i].tensor();
         }
         for (int i = 0; i < outputs.length; i++) {
             outputs[i] = outputValues[i] == null ? null : outputValues[i].tensor();

@@ -2,6 +2,7 @@ package dev.jquant.runtime.plan;
 
 import dev.jquant.runtime.DType;
 import dev.jquant.runtime.Tensor;
+import dev.jquant.runtime.quant.QuantizedTensor;
 
 /** What the planner knows about one named value for one input-shape signature. */
 final class Value {
@@ -10,6 +11,9 @@ final class Value {
     final long[] shape;
     /** Known while planning (initializer or folded); such values take no arena space. */
     final Tensor constant;
+    /** A quantized initializer (then {@link #constant} is null): its float values are decoded only on request. */
+    final QuantizedTensor quantized;
+    private final ModelConstants constants;
     /** Step that writes it; -1 for graph inputs and constants. */
     int producer = -1;
     /** Last step that reads it; -1 when nothing reads it. */
@@ -24,6 +28,27 @@ final class Value {
         this.dtype = dtype;
         this.shape = shape;
         this.constant = constant;
+        this.quantized = null;
+        this.constants = null;
+    }
+
+    /** A quantized initializer: a FLOAT32 constant of its logical shape. */
+    Value(QuantizedTensor quantized, ModelConstants constants) {
+        this.name = quantized.name();
+        this.dtype = DType.FLOAT32;
+        this.shape = quantized.logicalShape();
+        this.constant = null;
+        this.quantized = quantized;
+        this.constants = constants;
+    }
+
+    boolean isConstant() {
+        return constant != null || quantized != null;
+    }
+
+    /** The value when known while planning (decoding a quantized initializer), else null. */
+    Tensor constantValue() {
+        return quantized != null ? constants.decoded(name) : constant;
     }
 
     long bytes() {
@@ -31,7 +56,7 @@ final class Value {
     }
 
     Tensor tensor() {
-        return constant != null ? constant : bound;
+        return isConstant() ? constantValue() : bound;
     }
 
     @Override
