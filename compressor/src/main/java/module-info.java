@@ -11,5 +11,6 @@ module dev.jquant.compressor {
     exports dev.jquant.compressor.onnx;
     exports dev.jquant.compressor.onnx.proto;
     exports dev.jquant.compressor.passes;
+    exports dev.jquant.compressor.quantize;
     exports dev.jquant.compressor.text;
 }

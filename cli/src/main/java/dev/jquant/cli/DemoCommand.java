@@ -1,5 +1,7 @@
 package dev.jquant.cli;
 
+import dev.jquant.compressor.text.SentenceEmbeddings;
+
 import dev.jquant.compressor.text.BatchEncoding;
 import dev.jquant.compressor.text.WordPieceTokenizer;
 import dev.jquant.runtime.Model;
@@ -187,11 +189,11 @@ final class DemoCommand implements Callable<Integer> {
             maxDiff = Math.max(maxDiff, maxAbsDiff(jquant.singles().get(i).outputs().get(hidden),
                     reference.singles().get(i).outputs().get(hidden)));
         }
-        float[][] ours = Embeddings.meanPooled(jquant.batch().outputs().get(hidden), batch.attentionMask());
-        float[][] theirs = Embeddings.meanPooled(reference.batch().outputs().get(hidden), batch.attentionMask());
+        float[][] ours = SentenceEmbeddings.meanPooled(jquant.batch().outputs().get(hidden), batch.attentionMask());
+        float[][] theirs = SentenceEmbeddings.meanPooled(reference.batch().outputs().get(hidden), batch.attentionMask());
         double minCosine = 1;
         for (int i = 0; i < texts.size(); i++) {
-            minCosine = Math.min(minCosine, Embeddings.cosine(ours[i], theirs[i]));
+            minCosine = Math.min(minCosine, SentenceEmbeddings.cosine(ours[i], theirs[i]));
         }
         out.printf(Locale.ROOT, "jquant vs ONNX Runtime: max |diff| of %s %.2e; cosine of mean-pooled "
                 + "embeddings, lowest of %d: %.7f%n", hidden, maxDiff, texts.size(), minCosine);
@@ -200,7 +202,7 @@ final class DemoCommand implements Callable<Integer> {
         double best = -2;
         for (int a = 0; a < texts.size(); a++) {
             for (int b = a + 1; b < texts.size(); b++) {
-                double c = Embeddings.cosine(ours[a], ours[b]);
+                double c = SentenceEmbeddings.cosine(ours[a], ours[b]);
                 if (c > best) {
                     best = c;
                     bestA = a;

@@ -1,15 +1,15 @@
-package dev.jquant.cli;
+package dev.jquant.compressor.text;
 
 import dev.jquant.runtime.Tensor;
 
 /** Sentence embeddings from a BERT-style last hidden state, as sentence-transformers pools them. */
-final class Embeddings {
+public final class SentenceEmbeddings {
 
-    private Embeddings() {
+    private SentenceEmbeddings() {
     }
 
     /** The attention-mask-weighted mean over the tokens of {@code hidden} [batch, seq, dim]: one vector per row. */
-    static float[][] meanPooled(Tensor hidden, Tensor attentionMask) {
+    public static float[][] meanPooled(Tensor hidden, Tensor attentionMask) {
         int batch = (int) hidden.dim(0);
         int seq = (int) hidden.dim(1);
         int dim = (int) hidden.dim(2);
@@ -35,7 +35,8 @@ final class Embeddings {
         return out;
     }
 
-    static double cosine(float[] a, float[] b) {
+    /** Cosine similarity of two vectors of the same length. */
+    public static double cosine(float[] a, float[] b) {
         double dot = 0;
         double na = 0;
         double nb = 0;
