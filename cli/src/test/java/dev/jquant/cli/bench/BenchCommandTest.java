@@ -33,8 +33,8 @@ class BenchCommandTest {
     void timesEveryConfigurationAgainstOnnxRuntimeAndWritesJsonAndChart() throws Exception {
         Path json = dir.resolve("out/bench.json");
         Path svg = dir.resolve("out/bench.svg");
-        BenchRun r = BenchRun.of("bench", jqm.toString(), "--onnx", onnx.toString(), "--batch", "1,2", "--seq", "3",
-                "--threads", "1,2", "--runs", "3", "--warmup", "1", "--json", json.toString(), "--chart", svg.toString());
+        BenchRun r = BenchRun.of("bench", jqm.toString(), "--onnx", onnx.toString(), "--backends", "java",
+                "--batch", "1,2", "--seq", "3", "--threads", "1,2", "--runs", "3", "--warmup", "1", "--json", json.toString(), "--chart", svg.toString());
         assertEquals(0, r.exitCode(), r.err());
         String out = r.out();
         assertTrue(out.contains("\nmodel     tokens.jqm (peer: tokens.onnx)\n"), out);
