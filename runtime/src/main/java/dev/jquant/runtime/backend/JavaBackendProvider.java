@@ -43,6 +43,11 @@ public final class JavaBackendProvider implements BackendProvider {
         }
 
         @Override
+        public boolean runsQuantizedWeights() {
+            return true;
+        }
+
+        @Override
         public String whyUnsupported(Node node, int opset) {
             return Operators.isSupported(node) ? null : "no Java operator for " + node.opType();
         }

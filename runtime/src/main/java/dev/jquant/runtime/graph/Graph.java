@@ -1,6 +1,9 @@
 package dev.jquant.runtime.graph;
 
 import dev.jquant.runtime.Tensor;
+import dev.jquant.runtime.DType;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +28,20 @@ public record Graph(String name, int opset, List<ValueInfo> inputs, List<ValueIn
 
     public Graph withNodes(List<Node> newNodes, Map<String, Tensor> newInitializers) {
         return new Graph(name, opset, inputs, outputs, newNodes, newInitializers, metadata);
+    }
+
+    /**
+     * This graph with {@code names} (values it computes) appended to its outputs, FLOAT32 of a shape left to
+     * the run: how calibration and accuracy checks look at intermediate values.
+     */
+    public Graph withExtraOutputs(Collection<String> names) {
+        List<ValueInfo> all = new ArrayList<>(outputs);
+        for (String name : names) {
+            if (all.stream().noneMatch(v -> v.name().equals(name))) {
+                all.add(new ValueInfo(name, DType.FLOAT32, List.of()));
+            }
+        }
+        return new Graph(this.name, opset, inputs, all, nodes, initializers, metadata);
     }
 
     public Graph withMetadata(Map<String, String> newMetadata) {

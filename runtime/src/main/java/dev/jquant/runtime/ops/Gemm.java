@@ -25,8 +25,8 @@ final class Gemm implements Operator {
     /** Element strides of C along Y's rows and columns, 0 where C repeats. */
     private long cRowStride;
     private long cColumnStride;
-    /** Set when B is a quantized weight with a kernel: A is quantized per row at run time. */
-    private DynamicQuantizedProduct quantized;
+    /** Set when B is a quantized weight with a kernel: A is quantized at run time. */
+    private QuantizedProduct quantized;
 
     @Override
     public void prepare(PrepareContext ctx) {
@@ -65,7 +65,7 @@ final class Gemm implements Operator {
             if (bias != null && QuantizedWeightPanels.whyNot(qb, transB) == null) {
                 QuantizedWeightPanels panels = ctx.derivedFromInput(1, transB ? "qgemm-panels-transposed"
                         : "qgemm-panels", () -> QuantizedWeightPanels.pack(qb, transB));
-                quantized = new DynamicQuantizedProduct(panels, m, k, n, bias);
+                quantized = new QuantizedProduct(ctx.node(), panels, m, k, n, bias);
                 ctx.reserveScratch(quantized.scratchBytes());
             } else {
                 ctx.constantInput(1); // no quantized kernel for this form: the float kernel reads decoded weights

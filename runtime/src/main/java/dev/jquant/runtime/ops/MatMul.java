@@ -18,8 +18,8 @@ final class MatMul implements Operator {
     private static final GemmKernel GEMM = GemmKernels.get();
 
     private GemmProblem problem;
-    /** Set when B is a quantized weight with a kernel: A is quantized per row at run time. */
-    private DynamicQuantizedProduct quantized;
+    /** Set when B is a quantized weight with a kernel: A is quantized at run time. */
+    private QuantizedProduct quantized;
 
     @Override
     public void prepare(PrepareContext ctx) {
@@ -56,7 +56,7 @@ final class MatMul implements Operator {
                 if (QuantizedWeightPanels.whyNot(qb, false) == null) {
                     QuantizedWeightPanels panels = ctx.derivedFromInput(1, "qgemm-panels",
                             () -> QuantizedWeightPanels.pack(qb, false));
-                    quantized = new DynamicQuantizedProduct(panels, rows, ki, ni, null);
+                    quantized = new QuantizedProduct(ctx.node(), panels, rows, ki, ni, null);
                     ctx.reserveScratch(quantized.scratchBytes());
                 } else {
                     ctx.constantInput(1); // no kernel for this scheme: the float kernel reads decoded weights

@@ -5,15 +5,23 @@ import dev.jquant.kernels.qgemm.Activation;
 import dev.jquant.kernels.qgemm.GemmOutput;
 import dev.jquant.kernels.qgemm.QuantizedActivations;
 import dev.jquant.kernels.qgemm.QuantizedKernels;
+import dev.jquant.runtime.graph.Node;
+import dev.jquant.runtime.quant.StaticInputAttributes;
 import java.lang.foreign.MemorySegment;
 
 /**
- * {@code Y[rows×N] = A[rows×K]·W + bias} with W quantized and packed, and A quantized at run time: each row
- * of A gets its own uint8 scale and zero point from its own range (dynamic quantization), so one outlier
- * token does not coarsen the others. The quantized rows live in the step's scratch memory; the kernel
- * accumulates exactly in int32 and scales back to float in its epilogue.
+ * {@code Y[rows×N] = A[rows×K]·W + bias} with W quantized and packed, and A quantized to uint8 at run time,
+ * either dynamically — each row gets its own scale and zero point from its own range, so one outlier token
+ * does not coarsen the others — or statically, with one scale and zero point calibrated in advance (the
+ * node's {@link StaticInputAttributes}), which saves the pass over A
+ * that finds its range. The quantized rows live in the step's scratch memory; the kernel accumulates
+ * exactly in int32 and scales back to float in its epilogue.
  */
-final class DynamicQuantizedProduct {
+final class QuantizedProduct {
+
+    private static final String STATIC_SCALE = StaticInputAttributes.SCALE;
+    private static final String STATIC_ZERO_POINT = StaticInputAttributes.ZERO_POINT;
+
 
     private final QuantizedWeightPanels weights;
     private final int rows;
@@ -22,20 +30,37 @@ final class DynamicQuantizedProduct {
     private final float[] bias;
     private final float[] rowScales;
     private final int[] rowZeroPoints;
+    private final boolean dynamic;
     /** Built on the first run: the scratch and output memory of a step stay the same from run to run. */
     private QuantizedActivations activations;
     private GemmOutput.Float32 output;
     private MemorySegment scratchSeen;
     private MemorySegment outputSeen;
 
-    DynamicQuantizedProduct(QuantizedWeightPanels weights, int rows, int k, int n, float[] bias) {
+    /** A static product when {@code node} carries calibrated input parameters, else a dynamic one. */
+    QuantizedProduct(Node node, QuantizedWeightPanels weights, int rows, int k, int n, float[] bias) {
+        if ((long) rows * k > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a quantized product of " + rows + " rows × K=" + k + " exceeds 2^31 elements");
+        }
         this.weights = weights;
         this.rows = rows;
         this.k = k;
         this.n = n;
         this.bias = bias;
-        this.rowScales = new float[Math.max(rows, 1)];
-        this.rowZeroPoints = new int[Math.max(rows, 1)];
+        this.dynamic = !node.has(STATIC_SCALE);
+        if (dynamic) {
+            rowScales = new float[Math.max(rows, 1)];
+            rowZeroPoints = new int[Math.max(rows, 1)];
+        } else {
+            float scale = node.attrFloat(STATIC_SCALE, 0f);
+            long zeroPoint = node.attrInt(STATIC_ZERO_POINT, 0);
+            if (!(scale > 0) || !Float.isFinite(scale) || zeroPoint < 0 || zeroPoint > 255) {
+                throw new IllegalArgumentException("calibrated input parameters must be a positive finite scale and a "
+                        + "uint8 zero point, were " + STATIC_SCALE + "=" + scale + ", " + STATIC_ZERO_POINT + "=" + zeroPoint);
+            }
+            rowScales = new float[] {scale};
+            rowZeroPoints = new int[] {(int) zeroPoint};
+        }
     }
 
     /** Scratch bytes a run needs: the quantized copy of A. */
@@ -54,7 +79,12 @@ final class DynamicQuantizedProduct {
             scratchSeen = scratch;
             outputSeen = y;
         }
-        QuantizedKernels.quantizer().quantizeDynamic(a, k, rows, k, false, true, scratch, k, rowScales, rowZeroPoints);
+        if (dynamic) {
+            QuantizedKernels.quantizer().quantizeDynamic(a, k, rows, k, false, true, scratch, k, rowScales,
+                    rowZeroPoints);
+        } else {
+            QuantizedKernels.quantizer().quantize(a, 0, rows * k, rowScales[0], rowZeroPoints[0], false, scratch, 0);
+        }
         if (weights.int8() != null) {
             QuantizedKernels.gemm().multiply(activations, weights.int8(), output, parallel);
         } else {

@@ -64,7 +64,9 @@ public final class Planner {
         for (Node node : graph.nodes()) {
             Value[] in = resolveInputs(node, values);
             String backendName = backend.name();
-            String fallback = backend.whyUnsupported(node, opset);
+            String fallback = readsQuantizedWeight(in) && !backend.runsQuantizedWeights()
+                    ? "reads a quantized weight: runs on the Java int8/int4 kernels"
+                    : backend.whyUnsupported(node, opset);
             Operator op;
             try {
                 if (fallback == null) {
@@ -226,6 +228,15 @@ public final class Planner {
             }
         }
         return true;
+    }
+
+    private static boolean readsQuantizedWeight(Value[] in) {
+        for (Value v : in) {
+            if (v != null && v.quantized != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean noInputDependencies(Value[] in) {

@@ -14,6 +14,15 @@ public interface Backend extends AutoCloseable {
      */
     String whyUnsupported(Node node, int opset);
 
+    /**
+     * Whether this backend's operators run on quantized weights ({@code PrepareContext#quantizedInput}). A
+     * backend that does not gets no node that reads one: those run on the Java backend's quantized kernels
+     * rather than on decoded float weights, which would undo what quantization saved.
+     */
+    default boolean runsQuantizedWeights() {
+        return false;
+    }
+
     /** The operator for a node this backend supports. */
     Operator createOperator(Node node, int opset);
 
