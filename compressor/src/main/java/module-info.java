@@ -6,11 +6,13 @@ module dev.jquant.compressor {
     requires com.google.gson;
 
     exports dev.jquant.compressor;
+    exports dev.jquant.compressor.calibration;
     exports dev.jquant.compressor.format;
     exports dev.jquant.compressor.io;
     exports dev.jquant.compressor.onnx;
     exports dev.jquant.compressor.onnx.proto;
     exports dev.jquant.compressor.passes;
     exports dev.jquant.compressor.quantize;
+    exports dev.jquant.compressor.report;
     exports dev.jquant.compressor.text;
 }

@@ -74,12 +74,18 @@ class ErrorReportingTest {
     }
 
     @Test
-    void precisionsOtherThanFp32AreRefusedWithTheReason() {
-        assertOneLine(CliRun.of("compress", "m.onnx", "--precision", "int8"), 2,
-                "jquant: --precision int8 is not available yet: only fp32 today; quantized precisions come in a "
-                        + "later version (see 'jquant compress --help')");
+    void badCompressionSettingsAreMisuseNamingTheChoices() {
         assertOneLine(CliRun.of("compress", "m.onnx", "--precision", "fp33"), 2,
-                "jquant: unknown --precision 'fp33', expected fp32 (see 'jquant compress --help')");
+                "jquant: --precision: unknown precision 'fp33'; expected one of fp32, fp16, bf16, int8, int4 "
+                        + "(see 'jquant compress --help')");
+        assertOneLine(CliRun.of("compress", "m.onnx", "--precision", "int8", "--activations", "static"), 2,
+                "jquant: --activations static needs --calibration samples (see 'jquant compress --help')");
+        assertOneLine(CliRun.of("compress", "m.onnx", "--precision", "int8", "--method", "guess"), 2,
+                "jquant: invalid --method: expected one of minmax, percentile, mse, entropy "
+                        + "(see 'jquant compress --help')");
+        assertOneLine(CliRun.of("compress", "m.onnx", "--precision", "int4", "--group-size", "20"), 2,
+                "jquant: --group-size: group size must be a positive multiple of 16 (e.g. 32, 64, 128), was 20 "
+                        + "(see 'jquant compress --help')");
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.jquant.compressor.quantize;
 
 import dev.jquant.compressor.Progress;
+import dev.jquant.compressor.calibration.SampleSource;
 import dev.jquant.kernels.Parallel;
 import dev.jquant.kernels.gemm.GemmKernels;
 import dev.jquant.kernels.gemm.GemmProblem;
-import dev.jquant.runtime.DType;
 import dev.jquant.runtime.Model;
 import dev.jquant.runtime.Result;
 import dev.jquant.runtime.Session;
@@ -13,12 +13,10 @@ import dev.jquant.runtime.Tensor;
 import dev.jquant.runtime.UnsupportedOperatorException;
 import dev.jquant.runtime.graph.Graph;
 import dev.jquant.runtime.graph.Node;
-import dev.jquant.runtime.graph.ValueInfo;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,8 +39,8 @@ public final class InputCorrelations {
      * Runs {@code graph} on every sample and sums {@code XᵀX} of the left input of every MatMul whose right
      * input is a 2-D initializer.
      */
-    public static InputCorrelations collect(Graph graph, List<Map<String, Tensor>> samples, Progress progress)
-            throws UnsupportedOperatorException {
+    public static InputCorrelations collect(Graph graph, SampleSource samples, Progress progress)
+            throws IOException, UnsupportedOperatorException {
         Map<String, Integer> widths = new LinkedHashMap<>();
         for (Node n : graph.nodes()) {
             Tensor w = n.opType().equals("MatMul") && n.domain().isEmpty() ? graph.initializers().get(n.input(1)) : null;
@@ -50,14 +48,7 @@ public final class InputCorrelations {
                 widths.put(n.input(0), Math.toIntExact(w.dim(0)));
             }
         }
-        List<ValueInfo> outputs = new ArrayList<>(graph.outputs());
-        for (String name : widths.keySet()) {
-            if (outputs.stream().noneMatch(v -> v.name().equals(name))) {
-                outputs.add(new ValueInfo(name, DType.FLOAT32, List.of())); // shape: whatever the run gives
-            }
-        }
-        Graph probe = new Graph(graph.name(), graph.opset(), graph.inputs(), outputs, graph.nodes(),
-                graph.initializers(), graph.metadata());
+        Graph probe = graph.withExtraOutputs(widths.keySet());
         Map<String, MemorySegment> sums = new LinkedHashMap<>();
         Map<String, Long> rows = new LinkedHashMap<>();
         Arena arena = Arena.ofAuto();
@@ -68,7 +59,7 @@ public final class InputCorrelations {
         progress.begin("collecting activation statistics", samples.size(), "samples");
         try (Model model = Model.of(probe); Session session = model.newSession(SessionOptions.defaults())) {
             for (int s = 0; s < samples.size(); s++) {
-                try (Result r = session.run(samples.get(s))) {
+                try (Result r = session.run(samples.load(s))) {
                     for (Map.Entry<String, Integer> e : widths.entrySet()) {
                         Tensor x = r.get(e.getKey());
                         int k = e.getValue();

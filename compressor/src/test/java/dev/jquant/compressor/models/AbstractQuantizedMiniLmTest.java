@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.jquant.compressor.ActivationMode;
+import dev.jquant.compressor.Compressed;
+import dev.jquant.compressor.CompressionOptions;
 import dev.jquant.compressor.Compressor;
 import dev.jquant.compressor.Progress;
-import dev.jquant.compressor.quantize.InputCorrelations;
+import dev.jquant.compressor.calibration.SampleSource;
+import dev.jquant.compressor.calibration.TextSamples;
 import dev.jquant.compressor.quantize.Precision;
-import dev.jquant.compressor.quantize.QuantizedGraph;
-import dev.jquant.compressor.quantize.WeightQuantization;
 import dev.jquant.compressor.text.BatchEncoding;
 import dev.jquant.compressor.text.ProseCorpus;
 import dev.jquant.compressor.text.SentenceEmbeddings;
@@ -26,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,44 +94,44 @@ public abstract class AbstractQuantizedMiniLmTest {
 
     @Test
     void int8WeightsWithDynamicActivations() throws Exception {
-        check(WeightQuantization.of(Precision.INT8), "int8 + dynamic int8 activations", 0.995, 0.26, null);
+        check(CompressionOptions.of(Precision.INT8), null, "int8 + dynamic int8 activations", 0.995, 0.26);
+    }
+
+    @Test
+    void int8WeightsWithStaticActivations() throws Exception {
+        check(CompressionOptions.of(Precision.INT8).withActivations(ActivationMode.STATIC), calibrationSamples(),
+                "int8 + static uint8 activations (MSE)", 0.98, 0.26);
     }
 
     @Test
     void int4WeightsInGroupsOf32() throws Exception {
-        check(WeightQuantization.of(Precision.INT4), "int4 g32 (rounded) + dynamic int8", 0, 0.16, null);
-        check(WeightQuantization.of(Precision.INT4), "int4 g32 (gptq) + dynamic int8", 0.985, 0.16, correlations());
-    }
-
-    private InputCorrelations correlations() throws Exception {
-        List<Map<String, Tensor>> samples = new ArrayList<>();
-        for (String s : ProseCorpus.sentences(Path.of(ProseCorpus.DEBIAN_LICENSES), SENTENCES + CALIBRATION)
-                .subList(SENTENCES, SENTENCES + CALIBRATION)) {
-            samples.add(tokenizer.encodeBatch(List.of(s)).asMap());
-        }
-        long start = System.nanoTime();
-        InputCorrelations c = InputCorrelations.collect(fp32Graph, samples, Progress.NONE);
-        System.out.printf("  calibration statistics from %d other sentences in %.1f s%n", CALIBRATION,
-                (System.nanoTime() - start) / 1e9);
-        return c;
+        check(CompressionOptions.of(Precision.INT4), null, "int4 g32 (rounded) + dynamic int8", 0, 0.16);
+        check(CompressionOptions.of(Precision.INT4), calibrationSamples(), "int4 g32 (gptq) + dynamic int8", 0.985,
+                0.16);
     }
 
     @Test
     void fp16Weights() throws Exception {
-        check(WeightQuantization.of(Precision.FP16), "fp16 weights", 0.9999, 0.51, null);
+        check(CompressionOptions.of(Precision.FP16), null, "fp16 weights", 0.9999, 0.51);
     }
 
-    private void check(WeightQuantization options, String label, double minCosine, double maxSizeRatio,
-            InputCorrelations correlations) throws Exception {
+    /** Sentences for calibration, none of them among the evaluated ones. */
+    private SampleSource calibrationSamples() throws Exception {
+        List<String> all = ProseCorpus.sentences(Path.of(ProseCorpus.DEBIAN_LICENSES), SENTENCES + CALIBRATION);
+        return TextSamples.of(all.subList(SENTENCES, all.size()), tokenizer, fp32Graph.inputs());
+    }
+
+    private void check(CompressionOptions options, SampleSource samples, String label, double minCosine,
+            double maxSizeRatio) throws Exception {
         long start = System.nanoTime();
-        QuantizedGraph q = Compressor.quantizeWeights(fp32Graph, options, correlations);
-        System.out.printf("  %s quantized in %.1f s%n", label, (System.nanoTime() - start) / 1e9);
-        Path file = dir.resolve(options.precision().label() + ".jqm");
-        Compressor.write(q, file);
+        Compressed compressed = Compressor.compress(fp32Graph, options.withAccuracySamples(0), samples, Progress.NONE);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Path file = dir.resolve(options.weights().precision().label() + ".jqm");
+        Compressor.write(compressed.model(), file);
         double cosine = meanCosine(embed(file));
         double ratio = (double) Files.size(file) / fp32Bytes;
-        System.out.printf("  %-36s mean cosine %.5f (ONNX Runtime int8: %.5f), file %.1f%% of fp32%n", label, cosine,
-                ortInt8Cosine, 100 * ratio);
+        System.out.printf("  %-40s mean cosine %.5f (ONNX Runtime int8: %.5f), file %.1f%% of fp32, compressed in "
+                + "%.1f s%n", label, cosine, ortInt8Cosine, 100 * ratio, seconds);
         assertTrue(cosine >= minCosine, label + ": mean cosine " + cosine + " < " + minCosine);
         assertTrue(ratio <= maxSizeRatio, label + ": file is " + ratio + " of fp32, above " + maxSizeRatio);
     }
