@@ -39,6 +39,9 @@ final class OrtEngine implements Engine {
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
+            // ONNX Runtime's idle pool threads busy-wait for the next run by default; interleaved with another
+            // engine, that spinning takes the cores the other engine's run needs. Idle threads sleep instead.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             return new OrtEngine(env, env.createSession(onnx.toString(), options));
         }
     }
