@@ -17,6 +17,7 @@ public final class Operators {
         ElementwiseOperators.registerAll(m);
         TensorOperators.registerAll(m);
         NeuralOperators.registerAll(m);
+        QuantizedOperators.registerAll(m);
         FACTORIES = Collections.unmodifiableMap(m);
     }
 
