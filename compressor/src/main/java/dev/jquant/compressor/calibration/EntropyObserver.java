@@ -1,6 +1,5 @@
 package dev.jquant.compressor.calibration;
 
-import java.lang.foreign.MemorySegment;
 
 /**
  * Entropy (KL-divergence) calibration as TensorRT does it: over a histogram of magnitudes, each candidate
@@ -14,12 +13,11 @@ import java.lang.foreign.MemorySegment;
  * scheme the threshold clips the observed range on both sides; data of one sign gets the whole grid
  * (256 levels for uint8), data of both signs half of it, as a symmetric grid would.
  */
-public final class EntropyObserver implements RangeObserver {
+public final class EntropyObserver extends HistogramObserver {
     /** Mass given to empty bins so that KL(P || Q) stays finite (the value TensorRT and MXNet use). */
     private static final double SMOOTHING = 1e-4;
 
     private final ActivationScheme scheme;
-    private final Histogram histogram;
 
     /** Beyond this many bins the smoothing could take more than a whole count from a non-empty bin. */
     static final int MAX_BINS = 8192;
@@ -34,18 +32,8 @@ public final class EntropyObserver implements RangeObserver {
             throw new IllegalArgumentException("entropy calibration of " + scheme + " needs " + levels * 2 + " to "
                     + MAX_BINS + " histogram bins (at least twice the levels of the grid), was " + bins);
         }
+        super(bins, true);
         this.scheme = scheme;
-        this.histogram = new Histogram(bins, true);
-    }
-
-    @Override
-    public void observe(MemorySegment floats, long count) {
-        histogram.add(floats, count);
-    }
-
-    @Override
-    public Range observed() {
-        return histogram.observed();
     }
 
     @Override

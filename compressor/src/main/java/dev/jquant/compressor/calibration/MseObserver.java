@@ -1,6 +1,5 @@
 package dev.jquant.compressor.calibration;
 
-import java.lang.foreign.MemorySegment;
 
 /**
  * MSE-optimal calibration: the clipping range that minimizes the expected squared error of quantizing
@@ -15,23 +14,12 @@ import java.lang.foreign.MemorySegment;
  * step saves); a few far outliers get clipped, because the coarser step they would cost every other
  * value weighs more.
  */
-public final class MseObserver implements RangeObserver {
+public final class MseObserver extends HistogramObserver {
     private final ActivationScheme scheme;
-    private final Histogram histogram;
 
     public MseObserver(ActivationScheme scheme, int bins) {
+        super(bins, scheme.symmetric());
         this.scheme = scheme;
-        this.histogram = new Histogram(bins, scheme.symmetric());
-    }
-
-    @Override
-    public void observe(MemorySegment floats, long count) {
-        histogram.add(floats, count);
-    }
-
-    @Override
-    public Range observed() {
-        return histogram.observed();
     }
 
     @Override

@@ -1,16 +1,14 @@
 package dev.jquant.compressor.calibration;
 
-import java.lang.foreign.MemorySegment;
 
 /**
  * Percentile calibration: clips the rarest values. Symmetric: {@code t} is the given percentile of
  * {@code |x|} and the range is {@code [-t, t]}. Asymmetric: each tail loses {@code 100 - percentile}
  * percent, the range being {@code [P(100 - p), P(p)]} of the signed values. Exact up to one histogram bin.
  */
-public final class PercentileObserver implements RangeObserver {
+public final class PercentileObserver extends HistogramObserver {
     private final double percentile;
     private final boolean symmetric;
-    private final Histogram histogram;
 
     /**
      * @param percentile in (50, 100], e.g. 99.99
@@ -21,19 +19,9 @@ public final class PercentileObserver implements RangeObserver {
         if (!(percentile > 50 && percentile <= 100)) {
             throw new IllegalArgumentException("percentile must be in (50, 100], was " + percentile);
         }
+        super(bins, symmetric);
         this.percentile = percentile;
         this.symmetric = symmetric;
-        this.histogram = new Histogram(bins, symmetric);
-    }
-
-    @Override
-    public void observe(MemorySegment floats, long count) {
-        histogram.add(floats, count);
-    }
-
-    @Override
-    public Range observed() {
-        return histogram.observed();
     }
 
     @Override
