@@ -29,15 +29,18 @@ final class JavaPreparation implements PrepareContext {
 
     /** Creates and prepares the Java operator for {@code ctx}'s node; throws what its prepare throws. */
     static JavaPreparation run(PrepareContext ctx) {
-        Operator operator;
+        JavaPreparation p = new JavaPreparation(ctx, javaOperator(ctx));
+        p.operator.prepare(p);
+        return p;
+    }
+
+    /** The Java backend's operator for {@code ctx}'s node, not yet prepared. */
+    static Operator javaOperator(PrepareContext ctx) {
         try {
-            operator = Operators.create(ctx.node(), ctx.opset());
+            return Operators.create(ctx.node(), ctx.opset());
         } catch (UnsupportedOperatorException e) {
             throw new IllegalStateException("oneDNN runs only operators the Java backend has: " + e.getMessage(), e);
         }
-        JavaPreparation p = new JavaPreparation(ctx, operator);
-        operator.prepare(p);
-        return p;
     }
 
     /** The prepared Java operator, for when it runs the node itself; forwards its scratch request. */

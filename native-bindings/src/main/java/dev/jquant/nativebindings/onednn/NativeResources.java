@@ -24,17 +24,17 @@ final class NativeResources implements AutoCloseable {
 
     private final List<Runnable> destroyers = new ArrayList<>();
 
-    /** An fp32 memory descriptor with explicit element strides. */
-    dnnl_memory_desc memoryDesc(long[] dims, long[] strides) {
+    /** A memory descriptor of {@code dataType} elements (e.g. {@code dnnl_s8}) with explicit element strides. */
+    dnnl_memory_desc memoryDesc(long[] dims, long[] strides, int dataType) {
         dnnl_memory_desc md = new dnnl_memory_desc();
-        Dnnl.check(dnnl_memory_desc_create_with_strides(md, dims.length, dims, dnnl_f32, strides), "memory descriptor");
+        Dnnl.check(dnnl_memory_desc_create_with_strides(md, dims.length, dims, dataType, strides), "memory descriptor");
         return add(md, () -> dnnl_memory_desc_destroy(md));
     }
 
-    /** An fp32 memory descriptor whose layout the primitive chooses. */
-    dnnl_memory_desc anyLayout(long[] dims) {
+    /** A memory descriptor of {@code dataType} elements whose layout the primitive chooses. */
+    dnnl_memory_desc anyLayout(long[] dims, int dataType) {
         dnnl_memory_desc md = new dnnl_memory_desc();
-        Dnnl.check(dnnl_memory_desc_create_with_tag(md, dims.length, dims, dnnl_f32, dnnl_format_tag_any),
+        Dnnl.check(dnnl_memory_desc_create_with_tag(md, dims.length, dims, dataType, dnnl_format_tag_any),
                 "memory descriptor");
         return add(md, () -> dnnl_memory_desc_destroy(md));
     }

@@ -40,6 +40,15 @@ final class OneDnnBackend implements Backend {
         return OneDnnBackendProvider.NAME;
     }
 
+    /**
+     * MatMul multiplies int8 weights as codes; every other node reading a quantized weight has its Java operator
+     * run it on the quantized kernels (decided in prepare, where the weight is known; see {@link OneDnnOperator}).
+     */
+    @Override
+    public boolean runsQuantizedWeights() {
+        return true;
+    }
+
     @Override
     public String whyUnsupported(Node node, int opset) {
         if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {

@@ -15,15 +15,22 @@ import org.bytedeco.javacpp.Loader;
 /** The loaded oneDNN: its version, the instruction set it dispatches to, and its thread control. */
 final class OneDnnLibrary {
 
+    /** The largest int8 weight magnitude whose products with uint8 never saturate a pair sum in int16. */
+    static final int SATURATION_FREE_CODE = 64;
+
     private final String version;
     private final String isa;
+    /** True where int8 products accumulate in int32 directly (VNNI, AMX); see {@link #int8SumsExact}. */
+    private final boolean dotProductInstructions;
     private final String threading;
     /** Null where oneDNN does not run on OpenMP. */
     private final OpenMpThreads openMp;
 
-    private OneDnnLibrary(String version, String isa, String threading, OpenMpThreads openMp) {
+    private OneDnnLibrary(String version, int isa, String threading, OpenMpThreads openMp) {
         this.version = version;
-        this.isa = isa;
+        this.isa = isaName(isa);
+        this.dotProductInstructions = (isa & dnnl_cpu_isa_avx2_vnni) == dnnl_cpu_isa_avx2_vnni
+                || (isa & dnnl_cpu_isa_avx512_core_vnni) == dnnl_cpu_isa_avx512_core_vnni;
         this.threading = threading;
         this.openMp = openMp;
     }
@@ -42,15 +49,26 @@ final class OneDnnLibrary {
         } else {
             threading = "threads: CPU runtime " + v.cpu_runtime() + ", not set per session";
         }
-        return new OneDnnLibrary(version, isaName(dnnl_get_effective_cpu_isa()), threading, openMp);
+        return new OneDnnLibrary(version, dnnl_get_effective_cpu_isa(), threading, openMp);
     }
 
     BackendProbe probe() {
         List<String> details = new ArrayList<>();
         details.add("oneDNN " + version);
-        details.add("fp32 MatMul, Gemm, Conv; other nodes on Java");
+        details.add("fp32 MatMul, Gemm, Conv; int8-weight MatMul"
+                + (dotProductInstructions ? "" : " (weight codes within ±" + SATURATION_FREE_CODE + ")")
+                + "; other nodes on Java");
         details.add(threading);
         return new BackendProbe(OneDnnBackendProvider.NAME, true, "oneDNN " + version + " loaded", cpu(), isa, details);
+    }
+
+    /**
+     * Whether oneDNN's uint8×int8 sums are exact for int8 weight codes of magnitude up to {@code largestCode}.
+     * Without VNNI (or AMX) x86 multiplies bytes with {@code vpmaddubsw}, which adds two products into a
+     * saturating int16: exact only while {@code 2·255·|w| ≤ 32767}, i.e. 7-bit weights.
+     */
+    boolean int8SumsExact(int largestCode) {
+        return dotProductInstructions || largestCode <= SATURATION_FREE_CODE;
     }
 
     /**

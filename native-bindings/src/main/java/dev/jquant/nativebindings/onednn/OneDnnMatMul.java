@@ -4,7 +4,10 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 
 import dev.jquant.runtime.Tensor;
 import dev.jquant.runtime.graph.Node;
+import dev.jquant.runtime.ops.ExecContext;
 import dev.jquant.runtime.ops.PrepareContext;
+import dev.jquant.runtime.quant.QuantizedTensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +20,15 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
  * stacked into the rows of one {@code [rows, K]·[K, N]} product, and a constant B (a weight, the
  * transformer case) is packed once; otherwise batch dimensions broadcast numpy-style, which oneDNN's
  * matmul does itself.
+ *
+ * <p>A B quantized to int8 per output column (or per tensor) is multiplied as codes: A is quantized to
+ * uint8 into the step's scratch memory, oneDNN's integer matmul writes int32 sums over the output, and
+ * {@link IntegerProduct} scales them back to floats in place.
  */
 final class OneDnnMatMul extends OneDnnOperator {
+
+    /** Set when B is multiplied as int8 codes. */
+    private IntegerProduct integer;
 
     OneDnnMatMul(OneDnnBackend backend, Node node) {
         super(backend, node);
@@ -29,8 +39,15 @@ final class OneDnnMatMul extends OneDnnOperator {
         long[] a = ctx.inputShape(0);
         long[] b = ctx.inputShape(1);
         long k = a[a.length - 1];
+        QuantizedTensor quantized = ctx.quantizedInput(1);
         if (Tensor.elementCount(outputShape) == 0 || k == 0) {
+            if (quantized != null) {
+                ctx.constantInput(1); // the Java operator multiplies nothing by the decoded weights
+            }
             return null;
+        }
+        if (quantized != null) {
+            return integerOperands(ctx, quantized, Tensor.elementCount(a) / k, k, b[1]);
         }
         if (b.length <= 2) {
             long n = b.length == 1 ? 1 : b[1];
@@ -55,6 +72,45 @@ final class OneDnnMatMul extends OneDnnOperator {
         dst[rank - 1] = weights[rank - 1];
         return List.of(Operand.input(DNNL_ARG_SRC, 0, src), Operand.input(DNNL_ARG_WEIGHTS, 1, weights),
                 Operand.output(DNNL_ARG_DST, 0, dst));
+    }
+
+    private List<Operand> integerOperands(PrepareContext ctx, QuantizedTensor b, long rows, long k, long n) {
+        int[] columnSums = ctx.derivedFromInput(1, "onednn-int8-column-sums", () -> IntegerProduct.columnSums(b));
+        integer = new IntegerProduct(node, b, columnSums, Math.toIntExact(rows), Math.toIntExact(k), Math.toIntExact(n));
+        ctx.reserveScratch(integer.quantizedBytes());
+        long[] weights = {k, n};
+        return List.of(Operand.scratch(DNNL_ARG_SRC, 0, new long[] {rows, k}, dnnl_u8),
+                Operand.weights(DNNL_ARG_WEIGHTS, 1, weights, Dnnl.rowMajorStrides(weights), true).as(dnnl_s8),
+                Operand.output(DNNL_ARG_DST, 0, new long[] {rows, n}).as(dnnl_s32));
+    }
+
+    /**
+     * A 2-D int8 B with one scale per output column or per tensor whose sums oneDNN computes exactly on this
+     * CPU; any other quantized B runs on the Java kernels.
+     */
+    @Override
+    boolean runsOnCodes(PrepareContext ctx, int index, QuantizedTensor w) {
+        return index == 1 && IntegerProduct.whyNot(w) == null && backend.library().int8SumsExact(
+                ctx.derivedFromInput(1, "int8-largest-code", () -> IntegerProduct.largestCode(w)));
+    }
+
+    @Override
+    MemorySegment constantData(PrepareContext ctx, int index) {
+        return integer != null && index == 1 ? ctx.quantizedInput(1).codes().data() : super.constantData(ctx, index);
+    }
+
+    @Override
+    void beforePrimitive(ExecContext ctx) {
+        if (integer != null) {
+            integer.quantize(ctx.input(0).data(), ctx.scratch());
+        }
+    }
+
+    @Override
+    void afterPrimitive(ExecContext ctx) {
+        if (integer != null) {
+            integer.dequantize(ctx.output(0).data(), ctx.parallel());
+        }
     }
 
     private static long[] withLeadingOnes(long[] dims, int rank) {

@@ -2,11 +2,11 @@ package dev.jquant.nativebindings.onednn;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
-import dev.jquant.runtime.Tensor;
 import dev.jquant.runtime.graph.Node;
 import dev.jquant.runtime.ops.ExecContext;
 import dev.jquant.runtime.ops.Operator;
 import dev.jquant.runtime.ops.PrepareContext;
+import dev.jquant.runtime.quant.QuantizedTensor;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +27,8 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
  * <p>The primitive is built for one thread in prepare (the thread count is not part of
  * {@link PrepareContext}) and rebuilt on the first run of a session with more threads, since some
  * implementations fix their work split when created. Where oneDNN has nothing to compute (an empty
- * tensor) or cannot take the shapes, the prepared Java operator runs the node.
+ * tensor) or cannot take the shapes, the prepared Java operator runs the node; so it does, on its quantized
+ * kernels, where the node reads a quantized weight the subclass has no integer primitive for.
  */
 abstract class OneDnnOperator implements Operator {
 
@@ -74,8 +75,38 @@ abstract class OneDnnOperator implements Operator {
     abstract dnnl_primitive_desc descriptor(NativeResources temp, Map<Integer, dnnl_memory_desc> layouts,
             dnnl_primitive_attr attributes);
 
+    /**
+     * Whether this operator runs on the codes of the quantized weight {@code w} at input {@code index}; when
+     * it does not, the Java operator runs the node on its quantized kernels.
+     */
+    boolean runsOnCodes(PrepareContext ctx, int index, QuantizedTensor w) {
+        return false;
+    }
+
+    /** The data of the constant input {@code index}, which a {@link Operand.Source#PACKED_INPUT} operand packs. */
+    MemorySegment constantData(PrepareContext ctx, int index) {
+        return ctx.constantInput(index).data();
+    }
+
+    /** Runs before the primitive, e.g. to fill {@link Operand.Source#SCRATCH} operands. */
+    void beforePrimitive(ExecContext ctx) {
+    }
+
+    /** Runs after the primitive, e.g. to turn its output into the node's. */
+    void afterPrimitive(ExecContext ctx) {
+    }
+
     @Override
     public final void prepare(PrepareContext ctx) {
+        for (int i = 0; i < ctx.inputCount(); i++) {
+            QuantizedTensor w = ctx.hasInput(i) ? ctx.quantizedInput(i) : null;
+            if (w != null && !runsOnCodes(ctx, i, w)) {
+                // oneDNN would need the decoded floats, which would undo what quantization saved.
+                java = JavaPreparation.javaOperator(ctx);
+                java.prepare(ctx);
+                return;
+            }
+        }
         JavaPreparation checked = JavaPreparation.run(ctx);
         operands = describe(ctx, checked.outputShape(0));
         if (operands == null) {
@@ -86,7 +117,7 @@ abstract class OneDnnOperator implements Operator {
         for (int i = 0; i < constants.length; i++) {
             Operand o = operands.get(i);
             if (o.source() == Operand.Source.PACKED_INPUT) {
-                constants[i] = ctx.constantInput(o.index()).data();
+                constants[i] = constantData(ctx, o.index());
             }
         }
         build(1);
@@ -106,10 +137,15 @@ abstract class OneDnnOperator implements Operator {
             build(threads);
         }
         backend.library().setThreads(threads);
+        beforePrimitive(ctx);
         for (int k = 0; k < runCount; k++) {
             Operand o = runOperands[k];
-            Tensor t = o.source() == Operand.Source.OUTPUT ? ctx.output(o.index()) : ctx.input(o.index());
-            Dnnl.check(dnnl_memory_set_data_handle(runMemories[k], pointer.at(t.data().address())), "memory handle");
+            long address = switch (o.source()) {
+                case OUTPUT -> ctx.output(o.index()).data().address();
+                case SCRATCH -> ctx.scratch().address() + o.index();
+                default -> ctx.input(o.index()).data().address();
+            };
+            Dnnl.check(dnnl_memory_set_data_handle(runMemories[k], pointer.at(address)), "memory handle");
         }
         if (scratchpadMemory != null) {
             Dnnl.check(dnnl_memory_set_data_handle(scratchpadMemory, pointer.at(backend.scratchpad().address())),
@@ -117,6 +153,7 @@ abstract class OneDnnOperator implements Operator {
         }
         Dnnl.check(dnnl_primitive_execute(primitive, backend.stream(), argumentCount, arguments), "execution");
         Dnnl.check(dnnl_stream_wait(backend.stream()), "stream wait");
+        afterPrimitive(ctx);
     }
 
     /** Destroys the primitive and its memory objects (the packed weights stay with the session). */
@@ -138,8 +175,9 @@ abstract class OneDnnOperator implements Operator {
             dnnl_memory_desc[] plain = new dnnl_memory_desc[operands.size()];
             for (int i = 0; i < plain.length; i++) {
                 Operand o = operands.get(i);
-                plain[i] = temp.memoryDesc(o.dims(), o.strides());
-                layouts.put(o.argument(), o.source() == Operand.Source.PACKED_INPUT ? temp.anyLayout(o.dims()) : plain[i]);
+                plain[i] = temp.memoryDesc(o.dims(), o.strides(), o.dataType());
+                layouts.put(o.argument(),
+                        o.source() == Operand.Source.PACKED_INPUT ? temp.anyLayout(o.dims(), o.dataType()) : plain[i]);
             }
             dnnl_primitive_attr attributes = temp.attributes();
             Dnnl.check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "scratchpad mode");

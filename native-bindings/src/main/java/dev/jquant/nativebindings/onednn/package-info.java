@@ -2,6 +2,15 @@
  * The oneDNN backend: fp32 MatMul, Gemm and Conv on oneDNN 3.x primitives, every other node left to the
  * Java backend with the reason in the plan.
  *
+ * <p><b>Quantized weights.</b> A MatMul by int8 weights (symmetric, one scale per output column or per
+ * tensor) runs on oneDNN's uint8×int8 matmul: A is quantized in Java exactly as the Java backend's kernels
+ * quantize it, oneDNN sums exactly in int32, and {@link dev.jquant.nativebindings.onednn.IntegerProduct}
+ * scales back, so the result equals the Java backend's. Exact only where the CPU has VNNI (or AMX): plain
+ * AVX2 adds pairs of byte products in saturating int16, so there only weights with codes within ±64 go to
+ * oneDNN. Every other node reading a quantized weight is run by its Java operator on the quantized kernels,
+ * decided in prepare (where the weight is known) rather than in {@code whyUnsupported} (which sees only the
+ * node), so the plan lists such nodes under {@code onednn}.
+ *
  * <p><b>Natives.</b> The JavaCPP presets {@code org.bytedeco:dnnl} (and the {@code org.bytedeco:opencl}
  * presets they inherit) load their JNI libraries from the platform jars on the class path (classifier
  * {@code linux-x86_64} here), extracted into {@code ~/.javacpp/cache}. Loading happens on the first

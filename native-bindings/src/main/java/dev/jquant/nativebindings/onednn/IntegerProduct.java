@@ -1,0 +1,148 @@
+package dev.jquant.nativebindings.onednn;
+
+import dev.jquant.kernels.Parallel;
+import dev.jquant.kernels.qgemm.QuantizedKernels;
+import dev.jquant.runtime.Tensor;
+import dev.jquant.runtime.format.QuantizationDescriptor;
+import dev.jquant.runtime.format.QuantizationDescriptor.Scheme;
+import dev.jquant.runtime.graph.Node;
+import dev.jquant.runtime.quant.QuantizedTensor;
+import dev.jquant.runtime.quant.StaticInputAttributes;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * What a float product {@code Y[rows×N] = A[rows×K]·W} with int8 weights needs around oneDNN's integer
+ * matmul, which multiplies uint8 codes of A by W's int8 codes into exact int32 sums. Before it, A is quantized
+ * to uint8 exactly as the Java backend's quantized kernels do: each row its own scale and zero point, or the
+ * node's calibrated ones. After it, the sums are turned into floats in place,
+ * {@code y[m][n] = (Σ_k a[m][k]·w[k][n] − zp[m]·Σ_k w[k][n])·wScale[n]·aScale[m]}; the zero points are taken
+ * out here because oneDNN's matmul takes one source zero point per tensor, not one per row. The same codes
+ * and the same exact sums make the result equal to the Java backend's.
+ */
+final class IntegerProduct {
+
+    private static final int ROWS_PER_TASK = 8;
+
+    private final int rows;
+    private final int k;
+    private final int n;
+    private final int[] columnSums;
+    private final float[] weightScales;
+    private final boolean dynamic;
+    private final float[] rowScales;
+    private final int[] rowZeroPoints;
+
+    /**
+     * Why oneDNN has no integer product for the weight {@code w} (a {@code K×N} matrix), or null when it has:
+     * int8 codes, symmetric, with one scale per output column or per tensor.
+     */
+    static String whyNot(QuantizedTensor w) {
+        QuantizationDescriptor d = w.descriptor();
+        if (d.scheme() != Scheme.LINEAR || d.logicalShape().length != 2 || d.bits() != 8 || !d.signed()) {
+            return "oneDNN multiplies only 2-D signed 8-bit LINEAR weights";
+        }
+        int[] zeroPoints = w.zeroPoints();
+        if (zeroPoints != null) {
+            for (int z : zeroPoints) {
+                if (z != 0) {
+                    return "oneDNN multiplies only symmetric int8 weights (zero points of 0)";
+                }
+            }
+        }
+        boolean perColumn = d.axis() == 1 && d.groupSize() == 0;
+        return perColumn || d.axis() == QuantizationDescriptor.PER_TENSOR ? null
+                : "oneDNN multiplies only int8 weights with one scale per output column or per tensor";
+    }
+
+    /** The largest magnitude among the int8 codes of {@code w}. */
+    static int largestCode(QuantizedTensor w) {
+        MemorySegment codes = w.codes().data();
+        int largest = 0;
+        for (long i = 0, count = Tensor.elementCount(w.logicalShape()); i < count; i++) {
+            largest = Math.max(largest, Math.abs(codes.get(ValueLayout.JAVA_BYTE, i)));
+        }
+        return largest;
+    }
+
+    /** {@code Σ_k w[k][n]} for every column of the int8 codes of {@code w}, for which {@link #whyNot} returned null. */
+    static int[] columnSums(QuantizedTensor w) {
+        long[] shape = w.logicalShape();
+        int k = Math.toIntExact(shape[0]);
+        int n = Math.toIntExact(shape[1]);
+        MemorySegment codes = w.codes().data();
+        int[] sums = new int[n];
+        for (long row = 0, at = 0; row < k; row++) {
+            for (int j = 0; j < n; j++, at++) {
+                sums[j] += codes.get(ValueLayout.JAVA_BYTE, at);
+            }
+        }
+        return sums;
+    }
+
+    /**
+     * @param node the MatMul node: its calibrated input parameters, when it has them, quantize A statically
+     * @param w the weight, accepted by {@link #whyNot}
+     * @param columnSums {@link #columnSums} of {@code w}
+     */
+    IntegerProduct(Node node, QuantizedTensor w, int[] columnSums, int rows, int k, int n) {
+        if ((long) rows * k > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a quantized product of " + rows + " rows × K=" + k + " exceeds 2^31 elements");
+        }
+        this.rows = rows;
+        this.k = k;
+        this.n = n;
+        this.columnSums = columnSums;
+        weightScales = new float[n];
+        boolean perTensor = w.descriptor().axis() == QuantizationDescriptor.PER_TENSOR;
+        for (int j = 0; j < n; j++) {
+            weightScales[j] = w.scaleAt(perTensor ? 0 : j);
+        }
+        dynamic = !node.has(StaticInputAttributes.SCALE);
+        if (dynamic) {
+            rowScales = new float[rows];
+            rowZeroPoints = new int[rows];
+        } else {
+            float scale = node.attrFloat(StaticInputAttributes.SCALE, 0f);
+            long zeroPoint = node.attrInt(StaticInputAttributes.ZERO_POINT, 0);
+            if (!(scale > 0) || !Float.isFinite(scale) || zeroPoint < 0 || zeroPoint > 255) {
+                throw new IllegalArgumentException("calibrated input parameters must be a positive finite scale and a "
+                        + "uint8 zero point, were " + StaticInputAttributes.SCALE + "=" + scale + ", "
+                        + StaticInputAttributes.ZERO_POINT + "=" + zeroPoint);
+            }
+            rowScales = new float[] {scale};
+            rowZeroPoints = new int[] {(int) zeroPoint};
+        }
+    }
+
+    /** Bytes of the uint8 copy of A, which {@link #quantize} writes. */
+    long quantizedBytes() {
+        return (long) rows * k;
+    }
+
+    /** Quantizes A (row-major floats) to uint8 rows in {@code q}. */
+    void quantize(MemorySegment a, MemorySegment q) {
+        if (dynamic) {
+            QuantizedKernels.quantizer().quantizeDynamic(a, k, rows, k, false, true, q, k, rowScales, rowZeroPoints);
+        } else {
+            QuantizedKernels.quantizer().quantize(a, 0, rows * k, rowScales[0], rowZeroPoints[0], false, q, 0);
+        }
+    }
+
+    /** Turns the int32 sums oneDNN wrote into {@code y} ({@code rows×N}, row-major) into the float products, in place. */
+    void dequantize(MemorySegment y, Parallel parallel) {
+        parallel.forRange(rows, ROWS_PER_TASK, (first, end) -> {
+            for (int m = first; m < end; m++) {
+                int p = dynamic ? m : 0;
+                int zeroPoint = rowZeroPoints[p];
+                float scale = rowScales[p];
+                long at = (long) m * n;
+                for (int j = 0; j < n; j++) {
+                    int sum = y.getAtIndex(Tensor.I32, at + j) - zeroPoint * columnSums[j];
+                    // The Java kernels' order of rounding: (sum·wScale)·aScale.
+                    y.setAtIndex(Tensor.F32, at + j, sum * weightScales[j] * scale);
+                }
+            }
+        });
+    }
+}
