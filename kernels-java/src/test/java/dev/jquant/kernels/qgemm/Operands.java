@@ -26,7 +26,8 @@ final class Operands {
     final float[] bias;
     final float outScale;
     private final float[] weightScales;
-    private final int[] weightZeros;
+    /** int4 zero points ({@code [group][column]}, null when symmetric), for tests that overwrite them. */
+    final int[] weightZeros;
     private final int groupSize;
 
     private Operands(QuantizedActivations a, int k, int n, int scheme, long seed, MemorySegment weights,

@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +29,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * operations in the same order, and the elementwise GELU passes see each element at the same position
  * within a vector because work chunks are multiples of 16 columns). Every width runs (a width the
  * machine lacks runs in the Vector API's software fallback), over sizes around the vector width, the
- * micro-kernel's rows, the panels and groups, with every kind of activation scheme, output and work split.
+ * micro-kernels' rows, the panels and groups, on both paths (integer below
+ * {@link VectorQuantizedGemm#FMA_MIN_ROWS} rows, FMA from there), with every kind of activation scheme,
+ * output and work split.
  *
  * <p>A separate test bounds the distance to a plain dequantize-then-multiply reference in double.
  */
@@ -46,7 +49,7 @@ class QuantizedGemmTest {
         VectorQuantizedGemm kernel = VectorQuantizedGemm.forBits(bits);
         int lanes = bits / 32;
         long seed = 1;
-        for (int m : new int[] {1, 5, 6, 7, 13}) {
+        for (int m : new int[] {1, 2, 5, 6, 7, VectorQuantizedGemm.FMA_MIN_ROWS, 13}) {
             for (int n : new int[] {1, lanes - 1, lanes + 1, 16, 17, 33}) {
                 for (int k : new int[] {1, 2, 3, 2 * lanes - 1, 2 * lanes + 1, 33, 64}) {
                     Operands o = Operands.int8(m, k, n, seed++, 0);
@@ -63,7 +66,7 @@ class QuantizedGemmTest {
         int lanes = bits / 32;
         int[] groupSizes = {16, 32, 64, 128, 48};
         long seed = 1000;
-        for (int m : new int[] {1, 3, 4, 9}) {
+        for (int m : new int[] {1, 3, 4, 5, VectorQuantizedGemm.FMA_MIN_ROWS, 9}) {
             for (int n : new int[] {1, lanes - 1, lanes + 1, 17, 33}) {
                 for (int k : new int[] {1, 15, 16, 33, 64, 100, 130}) {
                     Operands o = Operands.int4(m, k, n, groupSizes[(int) (seed % groupSizes.length)], seed, 0);
@@ -94,27 +97,44 @@ class QuantizedGemmTest {
         long seed = 3000;
         for (int threads : new int[] {2, 3, 7}) {
             Parallel parallel = new ChunkedParallel(threads);
-            check(kernel, Operands.int8(37, 29, 45, seed++, 1), Kind.FLOAT_GELU, parallel);
-            check(kernel, Operands.int8(128, 40, 96, seed++, 2), Kind.REQUANTIZED, parallel);
-            check(kernel, Operands.int8(2, 700, 500, seed++, 3), Kind.INT32, parallel);
-            check(kernel, Operands.int4(37, 64, 45, 32, seed++, 1), Kind.FLOAT_BIAS_RELU, parallel);
-            check(kernel, Operands.int4(9, 256, 700, 64, seed++, 2), Kind.REQUANTIZED_SIGNED_GELU, parallel);
+            // Each at least 7·MIN_OPS_PER_THREAD operations, so that every thread count takes effect.
+            check(kernel, Operands.int8(37, 300, 170, seed++, 1), Kind.FLOAT_GELU, parallel);
+            check(kernel, Operands.int8(128, 160, 96, seed++, 2), Kind.REQUANTIZED, parallel);
+            check(kernel, Operands.int8(2, 1400, 700, seed++, 3), Kind.INT32, parallel);
+            check(kernel, Operands.int4(37, 320, 170, 32, seed++, 1), Kind.FLOAT_BIAS_RELU, parallel);
+            check(kernel, Operands.int4(9, 256, 800, 64, seed++, 2), Kind.REQUANTIZED_SIGNED_GELU, parallel);
         }
     }
 
-    /** The worst magnitudes: all activations 255 against weights of -128 (int8) or the widest int4 range. */
+    /**
+     * The worst magnitudes, on both paths (rows below and above {@link VectorQuantizedGemm#FMA_MIN_ROWS}):
+     * {@code |a − zeroPoint| = 255} against int8 weights of -128 and some -127 (so that the sums are not
+     * all multiples of 128, which float would hold exactly anyway) over K = 3·KC + 1 (every float slice of
+     * the FMA path near its largest sum, 512·255·128), and against uint4 weights 15 − 0 over one group of
+     * {@link VectorQuantizedGemm#FMA_MAX_GROUP} (4096·255·15), and one group larger, which takes the
+     * integer path.
+     */
     @Test
     void extremeValuesStayExact() {
         for (QuantizedGemm kernel : new QuantizedGemm[] {VectorQuantizedGemm.forBits(128), VectorQuantizedGemm.forBits(256)}) {
-            for (int fill : new int[] {0, 1}) {
-                Operands o = Operands.int8(7, 1537, 19, 1, 0);
-                o.a.data().fill((byte) (fill == 0 ? 0xFF : 0x00));
-                o.weights.fill((byte) 0x80);
-                check(kernel, o.repacked(), Kind.INT32, Parallel.SERIAL);
-                Operands f = Operands.int4(7, 1536, 19, 128, 2, 0);
-                f.a.data().fill((byte) 0xFF);
-                f.weights.fill((byte) (fill == 0 ? 0x88 : 0x77));
-                check(kernel, f.repacked(), Kind.FLOAT, Parallel.SERIAL);
+            for (int m : new int[] {VectorQuantizedGemm.FMA_MIN_ROWS - 1, VectorQuantizedGemm.FMA_MIN_ROWS + 1}) {
+                for (int fill : new int[] {0, 1}) {
+                    Operands o = Operands.int8(m, 3 * VectorQuantizedGemm.KC + 1, 19, 1, 0);
+                    o.a.data().fill((byte) (fill == 0 ? 0xFF : 0x00));
+                    o.a.zeroPoints()[0] = fill == 0 ? 0 : 255;
+                    for (long i = 0; i < o.weights.byteSize(); i++) {
+                        o.weights.set(ValueLayout.JAVA_BYTE, i, (byte) (i % 3 == 0 ? -127 : -128));
+                    }
+                    check(kernel, o.repacked(), Kind.INT32, Parallel.SERIAL);
+                }
+                for (int group : new int[] {VectorQuantizedGemm.FMA_MAX_GROUP, VectorQuantizedGemm.FMA_MAX_GROUP + 16}) {
+                    Operands f = Operands.int4(m, group, 19, group, 2, 1);
+                    f.a.data().fill((byte) 0xFF);
+                    Arrays.fill(f.a.zeroPoints(), 0);
+                    f.weights.fill((byte) 0xFF);
+                    Arrays.fill(f.weightZeros, 0);
+                    check(kernel, f.repacked(), Kind.FLOAT, Parallel.SERIAL);
+                }
             }
         }
     }
