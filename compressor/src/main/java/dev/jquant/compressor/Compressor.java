@@ -2,6 +2,7 @@ package dev.jquant.compressor;
 
 import dev.jquant.compressor.format.JqmWriter;
 import dev.jquant.compressor.onnx.OnnxImporter;
+import dev.jquant.compressor.passes.MatMulEpilogueFusion;
 import dev.jquant.compressor.passes.Passes;
 import dev.jquant.compressor.calibration.CalibrationResult;
 import dev.jquant.compressor.calibration.Calibrator;
@@ -70,6 +71,9 @@ public final class Compressor {
         }
         List<LayerAccuracy> accuracy = samples == null || options.accuracySamples() == 0 || quantized.layers().isEmpty()
                 ? List.of() : LayerAccuracy.measure(graph, quantized, samples, options.accuracySamples(), progress);
+        // Last, after the steps that look at MatMul outputs: the quantized kernels take the bias and activation.
+        quantized = new QuantizedGraph(new MatMulEpilogueFusion(quantized.descriptors()).apply(quantized.graph()),
+                quantized.descriptors(), quantized.layers());
         return new Compressed(quantized, calibration, accuracy, correlations != null);
     }
 

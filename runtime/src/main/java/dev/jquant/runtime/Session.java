@@ -96,6 +96,26 @@ public final class Session implements AutoCloseable {
         Arrays.fill(into, null);
     }
 
+    /**
+     * Runs the model {@code runs} times on these inputs, timing every node, and says where the time went
+     * (see {@link RunProfile#format}). The outputs are computed but not returned. Plain runs carry no timing
+     * code; warm the session up with a few of them first, so that the profile does not time the JIT compiler.
+     */
+    public RunProfile profile(Map<String, Tensor> inputs, int runs) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("runs must be at least 1, was " + runs);
+        }
+        Tensor[] ordered = orderAndValidate(inputs);
+        Plan plan = planFor(ordered);
+        long[] stepNanos = new long[plan.stepCount()];
+        Arrays.fill(into, null);
+        long start = System.nanoTime();
+        for (int r = 0; r < runs; r++) {
+            plan.run(ordered, into, stepNanos);
+        }
+        return plan.profile(runs, System.nanoTime() - start, stepNanos);
+    }
+
     /** Output types and shapes for these inputs (plans them if needed). */
     public Map<String, Tensor> outputShapes(Map<String, Tensor> inputs) {
         Plan plan = planFor(orderAndValidate(inputs));

@@ -38,11 +38,15 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {"  jquant bench minilm.jqm --onnx minilm.onnx --batch 1,8 --seq 16,128 --threads 1,2 \\",
                 "      --json bench.json --chart bench.svg",
-                "  jquant bench model.jqm --backends java --threads 1 --runs 50"})
+                "  jquant bench model.jqm --backends java --threads 1 --runs 50",
+                "  jquant bench model.jqm --backends java --threads 1 --profile"})
 public final class BenchCommand implements Callable<Integer> {
 
     /** Every invocation times the same inputs. */
     static final long SEED = 0x6a7175616e74L;
+    /** Lines of a {@code --profile} table: op types, then the slowest nodes. */
+    private static final int PROFILED_OP_TYPES = 25;
+    private static final int PROFILED_NODES = 15;
 
     @Spec
     CommandSpec spec;
@@ -87,6 +91,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "FILE.svg", description = "Draw the median latencies as an SVG chart.")
     Path chartFile;
 
+    @Option(names = "--profile",
+            description = "After timing each configuration, time every node of each jquant backend over as many runs "
+                    + "and print the op types and the nodes that take the most time.")
+    boolean profile;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -116,6 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<LoadToFirstResult> loads = new ArrayList<>();
         List<ConfigurationResult> results = new ArrayList<>();
         Set<String> loadedKinds = new HashSet<>();
+        StringBuilder profiles = new StringBuilder();
         for (int t : threads) {
             Configuration first = new Configuration(batchSizes.getFirst(), seqLengths.getFirst(), t);
             Map<String, Tensor> firstInputs = synthesizer.inputs(first.batch(), first.seq(), SEED);
@@ -131,7 +141,12 @@ public final class BenchCommand implements Callable<Integer> {
                 for (int batch : batchSizes) {
                     for (int seq : seqLengths) {
                         Configuration c = new Configuration(batch, seq, t);
-                        results.add(measure(c, engines, synthesizer.inputs(batch, seq, SEED), warm, timed, err));
+                        ConfigurationResult r = measure(c, engines, synthesizer.inputs(batch, seq, SEED), warm, timed,
+                                err);
+                        results.add(r);
+                        if (profile) {
+                            profiles.append(profiles(c, engines, r.engines().getFirst().samplesNanos().length));
+                        }
                     }
                 }
             } finally {
@@ -144,6 +159,8 @@ public final class BenchCommand implements Callable<Integer> {
                 loads, results);
         out.println();
         ResultTable.print(out, result);
+        out.print(profiles);
+        out.flush();
         if (jsonFile != null) {
             JsonReport.write(jsonFile, result);
             err.println("wrote " + jsonFile);
@@ -201,6 +218,18 @@ public final class BenchCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, " %d runs per engine, %.1f s%n", samples[0].length, (System.nanoTime() - start) / 1e9);
         err.flush();
         return new ConfigurationResult(c, measured);
+    }
+
+    /** Where each jquant engine's time goes in configuration {@code c}, over {@code runs} runs. */
+    private static String profiles(Configuration c, List<Engine> engines, int runs) {
+        StringBuilder sb = new StringBuilder();
+        for (Engine e : engines) {
+            if (e instanceof JquantEngine jquant) {
+                sb.append(String.format(Locale.ROOT, "%nprofile  %s, %s: ", e.name(), c.label()));
+                sb.append(jquant.profile(runs).format(PROFILED_OP_TYPES, PROFILED_NODES));
+            }
+        }
+        return sb.toString();
     }
 
     /** The backends to time: all available ones, or the named ones; an unavailable one is skipped, saying why. */

@@ -72,6 +72,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void profilesEachJquantBackendAfterTimingIt() {
+        BenchRun r = BenchRun.of("bench", jqm.toString(), "--onnx", onnx.toString(), "--backends", "java",
+                "--seq", "3,4", "--threads", "1", "--runs", "2", "--warmup", "1", "--profile");
+        assertEquals(0, r.exitCode(), r.err());
+        String out = r.out();
+        String[] profiles = out.split("\nprofile  ", -1);
+        assertEquals(3, profiles.length, "one profile per configuration, none for ONNX Runtime:\n" + out);
+        assertTrue(profiles[1].startsWith("jquant java, batch 1, seq 3, 1 thread: 2 runs: "), profiles[1]);
+        assertTrue(profiles[2].startsWith("jquant java, batch 1, seq 4, 1 thread: 2 runs: "), profiles[2]);
+        assertTrue(Pattern.compile("\nop type +nodes +ms/run +%\n").matcher(profiles[1]).find(), profiles[1]);
+        assertTrue(Pattern.compile("\n +step +node +op type +backend +ms/run +%\n +\\d+  \\S+ +\\S+ +java ")
+                .matcher(profiles[1]).find(), profiles[1]);
+    }
+
+    @Test
     void misuseIsOneLineNamingTheChoices() {
         BenchRun r = BenchRun.of("bench", jqm.toString(), "--backends", "tpu");
         assertEquals(2, r.exitCode());

@@ -13,12 +13,13 @@ public final class Passes implements GraphPass {
 
     /**
      * Removes identities first (so that constants and Conv-BatchNormalization pairs meet), folds constants
-     * (so that weights computed from constants are constant), folds batch normalization into convolutions,
+     * (so that weights computed from constants are constant, and so are the constants the fusions look
+     * for), folds batch normalization into convolutions, fuses spelled-out layer normalizations and GELUs,
      * and finally drops what no output needs any more.
      */
     public static Passes standard() {
         return new Passes(List.of(new IdentityElimination(), new ConstantFolding(), new BatchNormFolding(),
-                new DeadNodeElimination()));
+                new LayerNormFusion(), new GeluFusion(), new DeadNodeElimination()));
     }
 
     @Override

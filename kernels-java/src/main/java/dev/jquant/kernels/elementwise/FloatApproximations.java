@@ -45,6 +45,8 @@ final class FloatApproximations {
     static final float[] ERF_LARGE = {0.0012879705f, 0.26489797f, 0.37676555f, -0.026173877f, 0.6004097f, -0.21717054f};
     static final float ERF_LARGE_FROM = 1f;
     static final float ERF_CLAMP = 4f;
+    /** {@code 1/√2}: GELU scales erf's argument by it. */
+    static final float INV_SQRT2 = 0.70710677f;
 
     /** The Gauss error function in float, absolute error below 2e-7 over the whole line. */
     static float erf(float x) {

@@ -14,7 +14,7 @@ public final class ScalarElementwise implements FloatElementwise {
 
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** {@code op(x)} in double; ERF is the float approximation (2e-7 absolute) whatever the input type. */
+    /** {@code op(x)} in double; ERF (GELU's too) is the float approximation (2e-7 absolute) whatever the input type. */
     public static double apply(UnaryOp op, float alpha, float beta, double x) {
         return switch (op) {
             case RELU -> Math.max(0, x);
@@ -25,6 +25,7 @@ public final class ScalarElementwise implements FloatElementwise {
             case HARD_SWISH -> x * Math.max(0, Math.min(1, x / 6 + 0.5));
             case TANH -> Math.tanh(x);
             case ERF -> FloatApproximations.erf((float) x);
+            case GELU -> 0.5 * x * (1 + FloatApproximations.erf((float) (x * FloatApproximations.INV_SQRT2)));
             case ABS -> Math.abs(x);
             case NEG -> -x;
             case SQRT -> Math.sqrt(x);

@@ -20,6 +20,8 @@ public enum UnaryOp {
     TANH,
     /** The Gauss error function, within 2e-7 absolute (a fitted polynomial; the JDK has no erf). */
     ERF,
+    /** {@code 0.5·x·(1 + erf(x/√2))}, the exact (erf) GELU, with ERF's approximation, in one pass. */
+    GELU,
     ABS,
     NEG,
     SQRT,

@@ -51,6 +51,7 @@ public final class VectorElementwise implements FloatElementwise {
             case SIGMOID -> VectorMath.sigmoid(x, xIndex, y, yIndex, count);
             case TANH -> VectorMath.tanh(x, xIndex, y, yIndex, count);
             case ERF -> VectorMath.erf(x, xIndex, y, yIndex, count);
+            case GELU -> VectorMath.gelu(x, xIndex, y, yIndex, count);
             case EXP -> VectorMath.exp(x, xIndex, y, yIndex, count);
             case LOG -> 0;
             default -> simpleUnary(op, alpha, beta, x, xIndex, y, yIndex, count);

@@ -17,6 +17,7 @@ final class ElementwiseOperators {
         Reduce.registerAll(into);
         Softmax.registerAll(into);
         into.put("LayerNormalization", (node, opset) -> new LayerNormalization());
+        into.put("Gelu", (node, opset) -> new Gelu());
         ArgMaxMin.registerAll(into);
     }
 }

@@ -4,6 +4,7 @@ import dev.jquant.kernels.gemm.GemmKernel;
 import dev.jquant.kernels.gemm.GemmKernels;
 import dev.jquant.kernels.gemm.GemmProblem;
 import dev.jquant.runtime.DType;
+import dev.jquant.runtime.Tensor;
 import dev.jquant.runtime.quant.QuantizedTensor;
 import java.util.Arrays;
 
@@ -12,14 +13,30 @@ import java.util.Arrays;
  * dimension dropped from the result); leading dimensions are batch dimensions, broadcast against each
  * other. When B has no batch of its own (a weight {@code [K, N]}), A's batch rows are stacked into one
  * tall product, {@code [batch·M, K]·[K, N]}; otherwise every batch entry is one product of a batched GEMM.
+ *
+ * <p>Also jquant's {@code FusedMatMul} (see {@link MatMulEpilogue}): the same product followed by a bias
+ * and an activation, which the quantized kernels apply while each result is still in registers.
  */
 final class MatMul implements Operator {
 
     private static final GemmKernel GEMM = GemmKernels.get();
 
+    private final boolean fused;
     private GemmProblem problem;
     /** Set when B is a quantized weight with a kernel: A is quantized at run time. */
     private QuantizedProduct quantized;
+    /** FusedMatMul without a quantized kernel: the float product goes to scratch, this writes Y from it. */
+    private MatMulEpilogue epilogue;
+
+    /** ONNX MatMul. */
+    MatMul() {
+        this(false);
+    }
+
+    /** {@code fused}: FusedMatMul, with a bias input and an {@code activation} attribute. */
+    MatMul(boolean fused) {
+        this.fused = fused;
+    }
 
     @Override
     public void prepare(PrepareContext ctx) {
@@ -30,6 +47,10 @@ final class MatMul implements Operator {
         if (a.length == 0 || b.length == 0) {
             throw new IllegalArgumentException("A and B must have rank >= 1, were " + NeuralOperators.show(a) + " and "
                     + NeuralOperators.show(b));
+        }
+        if (fused && b.length < 2) {
+            throw new IllegalArgumentException("B must have rank >= 2 (the bias and activation act on its columns), "
+                    + "was " + NeuralOperators.show(b));
         }
         long[] a2 = a.length == 1 ? new long[] {1, a[0]} : a;
         long[] b2 = b.length == 1 ? new long[] {b[0], 1} : b;
@@ -48,6 +69,7 @@ final class MatMul implements Operator {
         int mi = NeuralOperators.toInt(m, "M (rows of A)");
         int ki = NeuralOperators.toInt(k, "K (columns of A)");
         int ni = NeuralOperators.toInt(n, "N (columns of B)");
+        MatMulEpilogue.Parameters fusedParameters = fused ? MatMulEpilogue.Parameters.of(ctx, ni) : null;
         if (product(bBatch) == 1 && product(aBatch) == batchCount) {
             int rows = NeuralOperators.toInt(batchCount * m, "the batch times M");
             problem = GemmProblem.builder(rows, ni, ki).build();
@@ -56,7 +78,9 @@ final class MatMul implements Operator {
                 if (QuantizedWeightPanels.whyNot(qb, false) == null) {
                     QuantizedWeightPanels panels = ctx.derivedFromInput(1, "qgemm-panels",
                             () -> QuantizedWeightPanels.pack(qb, false));
-                    quantized = new QuantizedProduct(ctx.node(), panels, rows, ki, ni, null);
+                    quantized = fused ? new QuantizedProduct(ctx.node(), panels, rows, ki, ni,
+                            fusedParameters.bias(), fusedParameters.activation())
+                            : new QuantizedProduct(ctx.node(), panels, rows, ki, ni, null);
                     ctx.reserveScratch(quantized.scratchBytes());
                 } else {
                     ctx.constantInput(1); // no kernel for this scheme: the float kernel reads decoded weights
@@ -96,6 +120,10 @@ final class MatMul implements Operator {
             }
         }
         ctx.setOutput(0, DType.FLOAT32, out);
+        if (fused && quantized == null) {
+            epilogue = new MatMulEpilogue(fusedParameters, ni, Tensor.elementCount(out));
+            ctx.reserveScratch(epilogue.scratchBytes());
+        }
     }
 
     /** Numpy broadcast of the batch dimensions of A and B. */
@@ -139,6 +167,11 @@ final class MatMul implements Operator {
     public void execute(ExecContext ctx) {
         if (quantized != null) {
             quantized.run(ctx.input(0).data(), ctx.output(0).data(), ctx.scratch(), ctx.parallel());
+            return;
+        }
+        if (epilogue != null) {
+            GEMM.multiply(problem, ctx.input(0).data(), ctx.input(1).data(), ctx.scratch(), ctx.parallel());
+            epilogue.apply(ctx.scratch(), ctx.output(0).data(), ctx.parallel());
             return;
         }
         GEMM.multiply(problem, ctx.input(0).data(), ctx.input(1).data(), ctx.output(0).data(), ctx.parallel());

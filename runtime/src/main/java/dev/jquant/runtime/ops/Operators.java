@@ -7,10 +7,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** The Java backend's operator registry: ONNX op type (default domain) to factory. */
+/**
+ * The Java backend's operator registry: ONNX op type (default domain) to factory, and jquant's own fused
+ * operators in domain {@value #JQUANT_DOMAIN}, which the compressor writes.
+ */
 public final class Operators {
 
+    /** The domain of the fused operators that jquant's compressor writes: {@code FusedMatMul}. */
+    public static final String JQUANT_DOMAIN = "dev.jquant";
+
     private static final Map<String, OperatorFactory> FACTORIES;
+    private static final Map<String, OperatorFactory> JQUANT_FACTORIES = Map.of(
+            "FusedMatMul", (node, opset) -> new MatMul(true));
 
     static {
         Map<String, OperatorFactory> m = new TreeMap<>();
@@ -24,13 +32,20 @@ public final class Operators {
     private Operators() {
     }
 
-    /** Op types the Java backend runs, sorted. */
+    /** Default-domain op types the Java backend runs, sorted. */
     public static Set<String> supported() {
         return FACTORIES.keySet();
     }
 
     public static boolean isSupported(Node node) {
-        return isDefaultDomain(node.domain()) && FACTORIES.containsKey(node.opType());
+        return factory(node) != null;
+    }
+
+    private static OperatorFactory factory(Node node) {
+        if (isDefaultDomain(node.domain())) {
+            return FACTORIES.get(node.opType());
+        }
+        return node.domain().equals(JQUANT_DOMAIN) ? JQUANT_FACTORIES.get(node.opType()) : null;
     }
 
     static boolean isDefaultDomain(String domain) {
@@ -38,7 +53,7 @@ public final class Operators {
     }
 
     public static Operator create(Node node, int opset) throws UnsupportedOperatorException {
-        OperatorFactory f = isDefaultDomain(node.domain()) ? FACTORIES.get(node.opType()) : null;
+        OperatorFactory f = factory(node);
         if (f == null) {
             String op = node.domain().isEmpty() ? node.opType() : node.domain() + ":" + node.opType();
             throw new UnsupportedOperatorException(op, node.name(), opset, null, supported());

@@ -10,12 +10,12 @@ import dev.jquant.runtime.quant.StaticInputAttributes;
 import java.lang.foreign.MemorySegment;
 
 /**
- * {@code Y[rows×N] = A[rows×K]·W + bias} with W quantized and packed, and A quantized to uint8 at run time,
+ * {@code Y[rows×N] = activation(A[rows×K]·W + bias)} with W quantized and packed, and A quantized to uint8 at run time,
  * either dynamically — each row gets its own scale and zero point from its own range, so one outlier token
  * does not coarsen the others — or statically, with one scale and zero point calibrated in advance (the
  * node's {@link StaticInputAttributes}), which saves the pass over A
  * that finds its range. The quantized rows live in the step's scratch memory; the kernel accumulates
- * exactly in int32 and scales back to float in its epilogue.
+ * exactly in int32 and scales back to float, adds the bias and applies the activation in its epilogue.
  */
 final class QuantizedProduct {
 
@@ -28,6 +28,7 @@ final class QuantizedProduct {
     private final int k;
     private final int n;
     private final float[] bias;
+    private final Activation activation;
     private final float[] rowScales;
     private final int[] rowZeroPoints;
     private final boolean dynamic;
@@ -37,8 +38,17 @@ final class QuantizedProduct {
     private MemorySegment scratchSeen;
     private MemorySegment outputSeen;
 
-    /** A static product when {@code node} carries calibrated input parameters, else a dynamic one. */
+    /** A product with no activation; see {@link #QuantizedProduct(Node, QuantizedWeightPanels, int, int, int, float[], Activation)}. */
     QuantizedProduct(Node node, QuantizedWeightPanels weights, int rows, int k, int n, float[] bias) {
+        this(node, weights, rows, k, n, bias, Activation.NONE);
+    }
+
+    /**
+     * A static product when {@code node} carries calibrated input parameters, else a dynamic one; {@code bias}
+     * ({@code n} values) may be null for none.
+     */
+    QuantizedProduct(Node node, QuantizedWeightPanels weights, int rows, int k, int n, float[] bias,
+            Activation activation) {
         if ((long) rows * k > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a quantized product of " + rows + " rows × K=" + k + " exceeds 2^31 elements");
         }
@@ -47,6 +57,7 @@ final class QuantizedProduct {
         this.k = k;
         this.n = n;
         this.bias = bias;
+        this.activation = activation;
         this.dynamic = !node.has(STATIC_SCALE);
         if (dynamic) {
             rowScales = new float[Math.max(rows, 1)];
@@ -75,7 +86,7 @@ final class QuantizedProduct {
         }
         if (scratch != scratchSeen || y != outputSeen) {
             activations = new QuantizedActivations(scratch, rows, k, k, false, rowScales, rowZeroPoints);
-            output = new GemmOutput.Float32(y, n, bias, Activation.NONE);
+            output = new GemmOutput.Float32(y, n, bias, activation);
             scratchSeen = scratch;
             outputSeen = y;
         }

@@ -1,10 +1,14 @@
 package dev.jquant.runtime.plan;
 
 import dev.jquant.runtime.InferenceException;
+import dev.jquant.runtime.RunProfile;
 import dev.jquant.runtime.Tensor;
+import dev.jquant.runtime.graph.Node;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -49,17 +53,29 @@ public final class Plan implements AutoCloseable {
      * type); outputs whose {@code into[i]} is null are not copied.
      */
     public void run(Tensor[] runInputs, Tensor[] into) {
+        run(runInputs, into, null);
+    }
+
+    /**
+     * {@link #run(Tensor[], Tensor[])}, adding each step's elapsed nanoseconds to {@code stepNanos[step]}
+     * when {@code stepNanos} is not null (one entry per step).
+     */
+    public void run(Tensor[] runInputs, Tensor[] into, long[] stepNanos) {
         for (int i = 0; i < inputs.length; i++) {
             Value v = inputs[i];
             if (v.bound != null) {
                 MemorySegment.copy(runInputs[i].data(), 0, v.bound.data(), 0, v.bound.byteSize());
             }
         }
-        for (Step s : steps) {
-            try {
-                s.operator.execute(s);
-            } catch (RuntimeException e) {
-                throw new InferenceException(Planner.describe(s.node, s.backend) + " failed: " + e.getMessage(), e);
+        if (stepNanos == null) {
+            for (Step s : steps) {
+                execute(s);
+            }
+        } else {
+            for (int i = 0; i < steps.length; i++) {
+                long start = System.nanoTime();
+                execute(steps[i]);
+                stepNanos[i] += System.nanoTime() - start;
             }
         }
         for (int i = 0; i < outputs.length; i++) {
@@ -69,6 +85,25 @@ public final class Plan implements AutoCloseable {
             Tensor src = outputTensor(i, runInputs);
             MemorySegment.copy(src.data(), 0, into[i].data(), 0, src.byteSize());
         }
+    }
+
+    private static void execute(Step s) {
+        try {
+            s.operator.execute(s);
+        } catch (RuntimeException e) {
+            throw new InferenceException(Planner.describe(s.node, s.backend) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The profile of {@code runs} runs that took {@code wallNanos} and {@code stepNanos} per step (see {@link #run}). */
+    public RunProfile profile(int runs, long wallNanos, long[] stepNanos) {
+        List<RunProfile.NodeTime> nodes = new ArrayList<>(steps.length);
+        for (int i = 0; i < steps.length; i++) {
+            Node n = steps[i].node;
+            String op = n.domain().isEmpty() || n.domain().equals("ai.onnx") ? n.opType() : n.domain() + ":" + n.opType();
+            nodes.add(new RunProfile.NodeTime(i, n.name(), op, steps[i].backend, stepNanos[i]));
+        }
+        return new RunProfile(runs, wallNanos, nodes);
     }
 
     private Tensor outputTensor(int i, Tensor[] runInputs) {
