@@ -87,8 +87,10 @@ class QuantizedWeightsTest {
                 noise += (y[i] - expected[i]) * (y[i] - expected[i]);
                 signal += expected[i] * expected[i];
             }
-            // 8-bit activations against float ones: about 40 dB; anything broken is far below.
-            assertTrue(10 * Math.log10(signal / noise) > 30, "SQNR " + 10 * Math.log10(signal / noise) + " dB");
+            // 8-bit activations against float ones: about 40 dB; anything broken is far below. The float
+            // kernel on decoded weights would be near-exact (> 100 dB): the upper bound shows the int8 kernel ran.
+            double sqnr = 10 * Math.log10(signal / noise);
+            assertTrue(sqnr > 30 && sqnr < 80, "SQNR " + sqnr + " dB");
         }
     }
 
