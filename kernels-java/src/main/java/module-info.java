@@ -4,6 +4,7 @@ module dev.jquant.kernels {
     requires static jdk.incubator.vector;
 
     exports dev.jquant.kernels;
+    exports dev.jquant.kernels.attention;
     exports dev.jquant.kernels.conv;
     exports dev.jquant.kernels.gemm;
     exports dev.jquant.kernels.elementwise;
