@@ -14,12 +14,12 @@ public final class Passes implements GraphPass {
     /**
      * Removes identities first (so that constants and Conv-BatchNormalization pairs meet), folds constants
      * (so that weights computed from constants are constant, and so are the constants the fusions look
-     * for), folds batch normalization into convolutions, fuses spelled-out layer normalizations and GELUs,
-     * and finally drops what no output needs any more.
+     * for), folds batch normalization into convolutions, fuses spelled-out layer normalizations, GELUs and
+     * multi-head attentions, and finally drops what no output needs any more.
      */
     public static Passes standard() {
         return new Passes(List.of(new IdentityElimination(), new ConstantFolding(), new BatchNormFolding(),
-                new LayerNormFusion(), new GeluFusion(), new DeadNodeElimination()));
+                new LayerNormFusion(), new GeluFusion(), new AttentionFusion(), new DeadNodeElimination()));
     }
 
     @Override

@@ -91,9 +91,11 @@ class MiniLmImportTest {
         assertEquals(imported.outputs(), g.outputs());
         assertFalse(ops.containsKey("Constant") || ops.containsKey("Identity"), ops.toString());
         assertTrue(g.nodes().size() <= imported.nodes().size());
-        // The weights' matrix products and the attention's softmax depend on the inputs: none may fold away.
-        assertEquals(48, ops.get("MatMul"));
-        assertEquals(6, ops.get("Softmax"));
+        // The weights' matrix products depend on the inputs: none may fold away. The attention's two
+        // products and its softmax become one fused Attention per layer.
+        assertEquals(36, ops.get("MatMul"));
+        assertEquals(6, ops.get("Attention"), "the exported attentions are fused");
+        assertFalse(ops.containsKey("Softmax") || ops.containsKey("Transpose"), ops.toString());
         assertEquals(6, ops.get("Gelu"), "the exported erf GELUs are fused");
         assertEquals(13, ops.get("LayerNormalization"), "the exported layer normalizations are fused");
         Set<String> defined = new HashSet<>(g.initializers().keySet());

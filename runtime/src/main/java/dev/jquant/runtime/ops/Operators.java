@@ -13,12 +13,13 @@ import java.util.TreeMap;
  */
 public final class Operators {
 
-    /** The domain of the fused operators that jquant's compressor writes: {@code FusedMatMul}. */
+    /** The domain of the fused operators that jquant's compressor writes: {@code FusedMatMul}, {@code Attention}. */
     public static final String JQUANT_DOMAIN = "dev.jquant";
 
     private static final Map<String, OperatorFactory> FACTORIES;
     private static final Map<String, OperatorFactory> JQUANT_FACTORIES = Map.of(
-            "FusedMatMul", (node, opset) -> new MatMul(true));
+            "FusedMatMul", (node, opset) -> new MatMul(true),
+            "Attention", (node, opset) -> new Attention());
 
     static {
         Map<String, OperatorFactory> m = new TreeMap<>();
