@@ -8,6 +8,7 @@ import dev.jquant.compressor.text.ProseCorpus;
 import dev.jquant.compressor.text.SentenceEmbeddings;
 import dev.jquant.runtime.Model;
 import dev.jquant.runtime.Result;
+import dev.jquant.runtime.RunProfile;
 import dev.jquant.runtime.Session;
 import dev.jquant.runtime.SessionOptions;
 import dev.jquant.runtime.Tensor;
@@ -18,10 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The demo's second table: what compression buys on the bundled model — fp32, int8 and int4 {@code .jqm}
@@ -35,7 +37,10 @@ final class CompressionShowcase {
     private static final int CALIBRATION_SENTENCES = 32;
 
     /** One model variant's measurements. */
-    private record Row(String name, long bytes, double meanCosine, double minCosine, long medianNanos) {
+    private record Row(String name, long bytes, double meanCosine, double minCosine, long medianNanos, String runsOn) {
+        Row withRunsOn(String where) {
+            return new Row(name, bytes, meanCosine, minCosine, medianNanos, where);
+        }
     }
 
     private final Path dir;
@@ -74,12 +79,13 @@ final class CompressionShowcase {
                 + "embeddings with jquant fp32%n", encoding.batchSize(), encoding.sequenceLength(),
                 options.threads() == 1 ? "1 thread" : options.threads() + " threads");
         int width = rows.stream().mapToInt(r -> r.name().length()).max().orElse(5);
-        out.printf("%-" + width + "s %10s %8s %14s %14s %12s%n", "model", "file", "vs fp32", "mean agreement",
-                "min agreement", "median");
+        out.printf("%-" + width + "s %10s %8s %14s %14s %12s  %s%n", "model", "file", "vs fp32", "mean agreement",
+                "min agreement", "median", "time spent on");
         long fp32Bytes = rows.getFirst().bytes();
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "%-" + width + "s %10s %7.1f%% %14.5f %14.5f %12s%n", r.name(), Units.bytes(r.bytes()),
-                    100.0 * r.bytes() / fp32Bytes, r.meanCosine(), r.minCosine(), Units.millis(r.medianNanos()));
+            out.printf(Locale.ROOT, "%-" + width + "s %10s %7.1f%% %14.5f %14.5f %12s  %s%n", r.name(),
+                    Units.bytes(r.bytes()), 100.0 * r.bytes() / fp32Bytes, r.meanCosine(), r.minCosine(),
+                    Units.millis(r.medianNanos()), r.runsOn());
         }
         if (sentences == null) {
             out.println("(int4 rounded to nearest: no calibration sentences found under " + ProseCorpus.DEBIAN_LICENSES
@@ -92,11 +98,12 @@ final class CompressionShowcase {
         err.printf("timing %s...%n", name);
         err.flush();
         try (Model model = Model.open(jqm); Session session = model.newSession(options)) {
-            return measure(name, Files.size(jqm), in -> {
+            Row row = measure(name, Files.size(jqm), in -> {
                 try (Result r = session.run(in)) {
                     return r.get(hidden).copy();
                 }
             }, batch, encoding, fp32);
+            return row.withRunsOn(backendShares(session.profile(batch, 3)));
         }
     }
 
@@ -111,6 +118,22 @@ final class CompressionShowcase {
         }
     }
 
+    /**
+     * Each backend's share of a run's node time, e.g. {@code onednn 64%, java 36%}: with {@code auto}, fp32
+     * MatMuls go to oneDNN while quantized ones stay on the Java kernels, so the rows differ in more than bits.
+     */
+    private static String backendShares(RunProfile profile) {
+        Map<String, Long> byBackend = new TreeMap<>();
+        for (RunProfile.NodeTime n : profile.nodes()) {
+            byBackend.merge(n.backend(), n.nanos(), Long::sum);
+        }
+        double total = Math.max(1, profile.nodeNanos());
+        return byBackend.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .filter(e -> e.getValue() >= total / 200) // below 0.5%: a Cast or two, noise in this column
+                .map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(), 100 * e.getValue() / total))
+                .collect(Collectors.joining(", "));
+    }
+
     private interface Run {
         Tensor hiddenState(Map<String, Tensor> inputs) throws Exception;
     }
@@ -118,13 +141,7 @@ final class CompressionShowcase {
     private Row measure(String name, long bytes, Run run, Map<String, Tensor> batch, BatchEncoding encoding,
             float[][] fp32) throws Exception {
         Tensor hidden = run.hiddenState(batch);
-        long[] times = new long[runs];
-        for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime();
-            run.hiddenState(batch);
-            times[i] = System.nanoTime() - start;
-        }
-        Arrays.sort(times);
+        long median = WarmMedian.nanos(() -> run.hiddenState(batch), runs, WarmMedian.WARM_UP_NANOS);
         float[][] pooled = SentenceEmbeddings.meanPooled(hidden, encoding.attentionMask());
         double sum = 0;
         double min = 1;
@@ -133,7 +150,7 @@ final class CompressionShowcase {
             sum += c;
             min = Math.min(min, c);
         }
-        return new Row(name, bytes, sum / pooled.length, min, times[runs / 2]);
+        return new Row(name, bytes, sum / pooled.length, min, median, "its own");
     }
 
     /** Sentences from the machine's license texts, one per line, or null where there are none. */

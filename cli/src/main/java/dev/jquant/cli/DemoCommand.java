@@ -69,7 +69,8 @@ final class DemoCommand implements Callable<Integer> {
     Integer sentences;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "10",
-            description = "Timed runs per input after the first, for the medians (default: ${DEFAULT-VALUE}).")
+            description = "Timed runs per input after the first, for the medians; each engine first warms up for "
+                    + "1.5 s (default: ${DEFAULT-VALUE}).")
     int runs;
 
     @Mixin
@@ -153,10 +154,10 @@ final class DemoCommand implements Callable<Integer> {
 
     private Measured measure(String name, long openNanos, Engine engine, List<ValueInfo> inputs, BatchEncoding batch,
             List<BatchEncoding> singles) throws Exception {
-        Timing batchTiming = time(engine, inputs(inputs, batch));
+        Timing batchTiming = time(engine, inputs(inputs, batch), true);
         List<Timing> singleTimings = new ArrayList<>();
         for (BatchEncoding single : singles) {
-            singleTimings.add(time(engine, inputs(inputs, single)));
+            singleTimings.add(time(engine, inputs(inputs, single), false));
         }
         return new Measured(name, openNanos, batchTiming, singleTimings);
     }
@@ -279,18 +280,13 @@ final class DemoCommand implements Callable<Integer> {
                         + outputs));
     }
 
-    private Timing time(Engine engine, Map<String, Tensor> inputs) throws Exception {
+    /** The first run, then the median of {@code runs} more: after a warm-up where {@code warmUp} (an engine's first timing). */
+    private Timing time(Engine engine, Map<String, Tensor> inputs, boolean warmUp) throws Exception {
         long start = System.nanoTime();
         Map<String, Tensor> outputs = engine.run(inputs);
         long first = System.nanoTime() - start;
-        long[] times = new long[runs];
-        for (int i = 0; i < runs; i++) {
-            long s = System.nanoTime();
-            engine.run(inputs);
-            times[i] = System.nanoTime() - s;
-        }
-        Arrays.sort(times);
-        return new Timing(first, times[runs / 2], outputs);
+        long median = WarmMedian.nanos(() -> engine.run(inputs), runs, warmUp ? WarmMedian.WARM_UP_NANOS : 0);
+        return new Timing(first, median, outputs);
     }
 
     private static double maxAbsDiff(Tensor a, Tensor b) {
