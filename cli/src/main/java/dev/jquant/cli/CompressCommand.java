@@ -93,6 +93,12 @@ final class CompressCommand implements Callable<Integer> {
             description = "int4: signed codes around zero, no zero points (default: unsigned with a zero point per group).")
     boolean symmetric;
 
+    @Option(names = "--int8-reduced-range",
+            description = "int8: weight codes within ±64 instead of ±127 (7-bit weights). Lets oneDNN run the int8 "
+                    + "MatMuls on x86 CPUs without VNNI (see 'jquant backends'), whose byte multiply-adds would "
+                    + "saturate on full-range weights; costs some accuracy.")
+    boolean reducedRange;
+
     @Option(names = "--exclude", paramLabel = "NODE", split = ",",
             description = "Keep the weights these nodes read in fp32 (node names as 'jquant inspect' lists them).")
     List<String> exclude = List.of();
@@ -143,7 +149,8 @@ final class CompressCommand implements Callable<Integer> {
         Map<String, Precision> byOp = new LinkedHashMap<>();
         opPrecision.forEach((op, value) -> byOp.put(op, parse(() -> Precision.parse(value), "--op-precision " + op)));
         WeightQuantization weights = parse(() -> WeightQuantization.of(p).withGroupSize(groupSize), "--group-size")
-                .withSymmetric(symmetric).withExcludedNodes(Set.copyOf(exclude)).withOpTypes(byOp);
+                .withSymmetric(symmetric).withExcludedNodes(Set.copyOf(exclude)).withOpTypes(byOp)
+                .withReducedRange(reducedRange);
         CalibrationOptions calibrationOptions = parse(() -> CalibrationOptions.builder().method(m)
                 .percentile(percentile).scheme(ActivationScheme.UINT8).build(),
                 "--percentile");

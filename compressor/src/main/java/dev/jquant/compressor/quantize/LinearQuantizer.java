@@ -25,8 +25,8 @@ final class LinearQuantizer {
     private LinearQuantizer() {
     }
 
-    /** int8, symmetric, one scale per index of {@code axis}. */
-    static QuantizedWeight int8(String name, float[] w, long[] shape, int axis) {
+    /** int8, symmetric, one scale per index of {@code axis}, codes within {@code ±limit} (127, or 64 for reduced range). */
+    static QuantizedWeight int8(String name, float[] w, long[] shape, int axis, int limit) {
         QuantizationDescriptor d = QuantizationDescriptor.linear(8, true, axis, 0, name + ".scale", null, shape);
         int params = Math.toIntExact(Tensor.elementCount(d.parameterShape()));
         float[] absMax = new float[params];
@@ -36,12 +36,12 @@ final class LinearQuantizer {
         }
         float[] scales = new float[params];
         for (int p = 0; p < params; p++) {
-            scales[p] = absMax[p] > 0 ? absMax[p] / 127f : 1f;
+            scales[p] = absMax[p] > 0 ? absMax[p] / limit : 1f;
         }
         Tensor codes = Tensor.allocate(DType.INT8, shape);
         for (int i = 0; i < w.length; i++) {
             int q = (int) Math.rint(w[i] / scales[(int) d.parameterIndex(i)]);
-            codes.data().set(ValueLayout.JAVA_BYTE, i, (byte) Math.clamp(q, -127, 127));
+            codes.data().set(ValueLayout.JAVA_BYTE, i, (byte) Math.clamp(q, -limit, limit));
         }
         return new QuantizedWeight(codes, Tensor.ofFloats(scales, d.parameterShape()), null, d);
     }

@@ -87,7 +87,8 @@ public final class WeightQuantizer {
                     float[] h = correlations == null || role != WeightRole.MATMUL_B || nodes.size() != 1 ? null
                             : correlations.of(nodes.getFirst().input(0));
                     QuantizedWeight q = precision == Precision.INT8
-                            ? LinearQuantizer.int8(name, values, w.shape(), role.channelAxis())
+                            ? LinearQuantizer.int8(name, values, w.shape(), role.channelAxis(),
+                                    int8Limit(options, role))
                             : h != null
                             ? Gptq.int4(name, values, (int) w.dim(0), (int) w.dim(1), h, options.groupSize(),
                                     options.symmetric())
@@ -193,5 +194,10 @@ public final class WeightQuantizer {
         double cosine = signal == 0 || decodedNorm == 0 ? 1 : dot / Math.sqrt(signal * decodedNorm);
         return new LayerReport(name, nodes.stream().map(Node::name).toList(), nodes.getFirst().opType(),
                 original.shape(), scheme, 8.0 * bytesAfter / w.length, original.byteSize(), bytesAfter, sqnr, cosine);
+    }
+
+    /** ±127, or ±64 with reduced range where a product reads the weight (a Gather only decodes its rows). */
+    private static int int8Limit(WeightQuantization options, WeightRole role) {
+        return options.reducedRange() && role != WeightRole.EMBEDDING ? WeightQuantization.REDUCED_INT8_LIMIT : 127;
     }
 }
