@@ -1,6 +1,8 @@
 package dev.jquant.nativebindings.onednn;
 
 import dev.jquant.kernels.Parallel;
+import dev.jquant.kernels.elementwise.ElementwiseKernels;
+import dev.jquant.kernels.elementwise.UnaryOp;
 import dev.jquant.kernels.qgemm.QuantizedKernels;
 import dev.jquant.runtime.Tensor;
 import dev.jquant.runtime.format.QuantizationDescriptor;
@@ -18,7 +20,9 @@ import java.lang.foreign.ValueLayout;
  * node's calibrated ones. After it, the sums are turned into floats in place,
  * {@code y[m][n] = (Σ_k a[m][k]·w[k][n] − zp[m]·Σ_k w[k][n])·wScale[n]·aScale[m]}; the zero points are taken
  * out here because oneDNN's matmul takes one source zero point per tensor, not one per row. The same codes
- * and the same exact sums make the result equal to the Java backend's.
+ * and the same exact sums make the result equal to the Java backend's. For a FusedMatMul the same pass adds
+ * the bias and applies the activation: the bias rounds as in the Java kernels' epilogue ({@code fma} of the
+ * scaled sum with it), GELU is the one-pass elementwise kernel (the last bit may differ from the kernels').
  */
 final class IntegerProduct {
 
@@ -32,6 +36,9 @@ final class IntegerProduct {
     private final boolean dynamic;
     private final float[] rowScales;
     private final int[] rowZeroPoints;
+    private float[] bias;
+    private boolean relu;
+    private boolean gelu;
 
     /**
      * Why oneDNN has no integer product for the weight {@code w} (a {@code K×N} matrix), or null when it has:
@@ -115,6 +122,16 @@ final class IntegerProduct {
         }
     }
 
+    /**
+     * Adds FusedMatMul's epilogue: {@code bias} (N values, or null) and {@code activation} ({@code none},
+     * {@code relu} or {@code gelu}, as the Java operator checked them).
+     */
+    void addEpilogue(float[] bias, String activation) {
+        this.bias = bias;
+        relu = activation.equals("relu");
+        gelu = activation.equals("gelu");
+    }
+
     /** Bytes of the uint8 copy of A, which {@link #quantize} writes. */
     long quantizedBytes() {
         return (long) rows * k;
@@ -139,8 +156,13 @@ final class IntegerProduct {
                 long at = (long) m * n;
                 for (int j = 0; j < n; j++) {
                     int sum = y.getAtIndex(Tensor.I32, at + j) - zeroPoint * columnSums[j];
-                    // The Java kernels' order of rounding: (sum·wScale)·aScale.
-                    y.setAtIndex(Tensor.F32, at + j, sum * weightScales[j] * scale);
+                    // The Java kernels' order of rounding: (sum·wScale)·aScale, or fma(sum·wScale, aScale, bias).
+                    float v = bias == null ? sum * weightScales[j] * scale
+                            : Math.fma(sum * weightScales[j], scale, bias[j]);
+                    y.setAtIndex(Tensor.F32, at + j, relu ? Math.max(v, 0f) : v);
+                }
+                if (gelu) {
+                    ElementwiseKernels.floats().unary(UnaryOp.GELU, 0f, 0f, y, at, y, at, n);
                 }
             }
         });

@@ -4,6 +4,7 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 
 import dev.jquant.runtime.graph.Node;
 import dev.jquant.runtime.ops.Operator;
+import dev.jquant.runtime.ops.Operators;
 import dev.jquant.runtime.spi.Backend;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,9 @@ final class OneDnnBackend implements Backend {
 
     @Override
     public String whyUnsupported(Node node, int opset) {
+        if (isFusedMatMul(node)) {
+            return null;
+        }
         if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {
             return node.domain() + ":" + node.opType() + ": not an ONNX default-domain operator";
         }
@@ -62,6 +66,9 @@ final class OneDnnBackend implements Backend {
 
     @Override
     public Operator createOperator(Node node, int opset) {
+        if (isFusedMatMul(node)) {
+            return new OneDnnMatMul(this, node);
+        }
         return switch (node.opType()) {
             case "MatMul" -> new OneDnnMatMul(this, node);
             case "Gemm" -> new OneDnnGemm(this, node);
@@ -69,6 +76,14 @@ final class OneDnnBackend implements Backend {
             default -> throw new IllegalArgumentException("no oneDNN operator for " + node.opType()
                     + "; expected one of [Conv, Gemm, MatMul]");
         };
+    }
+
+    /**
+     * jquant's FusedMatMul (a quantized MatMul with its bias and activation): oneDNN multiplies the int8 codes
+     * and the dequantizing epilogue adds the rest; with any other weight the Java operator runs it.
+     */
+    private static boolean isFusedMatMul(Node node) {
+        return node.domain().equals(Operators.JQUANT_DOMAIN) && node.opType().equals("FusedMatMul");
     }
 
     OneDnnLibrary library() {

@@ -23,7 +23,9 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
  *
  * <p>A B quantized to int8 per output column (or per tensor) is multiplied as codes: A is quantized to
  * uint8 into the step's scratch memory, oneDNN's integer matmul writes int32 sums over the output, and
- * {@link IntegerProduct} scales them back to floats in place.
+ * {@link IntegerProduct} scales them back to floats in place; for jquant's FusedMatMul it adds the bias and
+ * applies the activation in the same pass. A FusedMatMul whose weight oneDNN cannot multiply as codes runs on
+ * the Java operator.
  */
 final class OneDnnMatMul extends OneDnnOperator {
 
@@ -48,6 +50,9 @@ final class OneDnnMatMul extends OneDnnOperator {
         }
         if (quantized != null) {
             return integerOperands(ctx, quantized, Tensor.elementCount(a) / k, k, b[1]);
+        }
+        if (isFused()) {
+            return null; // a float FusedMatMul: the Java operator has the bias and activation epilogue
         }
         if (b.length <= 2) {
             long n = b.length == 1 ? 1 : b[1];
@@ -77,6 +82,10 @@ final class OneDnnMatMul extends OneDnnOperator {
     private List<Operand> integerOperands(PrepareContext ctx, QuantizedTensor b, long rows, long k, long n) {
         int[] columnSums = ctx.derivedFromInput(1, "onednn-int8-column-sums", () -> IntegerProduct.columnSums(b));
         integer = new IntegerProduct(node, b, columnSums, Math.toIntExact(rows), Math.toIntExact(k), Math.toIntExact(n));
+        if (isFused()) {
+            integer.addEpilogue(ctx.hasInput(2) ? ctx.constantInput(2).toFloatArray() : null,
+                    node.attrString("activation", "none"));
+        }
         ctx.reserveScratch(integer.quantizedBytes());
         long[] weights = {k, n};
         return List.of(Operand.scratch(DNNL_ARG_SRC, 0, new long[] {rows, k}, dnnl_u8),
@@ -111,6 +120,10 @@ final class OneDnnMatMul extends OneDnnOperator {
         if (integer != null) {
             integer.dequantize(ctx.output(0).data(), ctx.parallel());
         }
+    }
+
+    private boolean isFused() {
+        return node.opType().equals("FusedMatMul");
     }
 
     private static long[] withLeadingOnes(long[] dims, int rank) {

@@ -2,6 +2,7 @@ package dev.jquant.nativebindings.onednn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jquant.runtime.DType;
 import dev.jquant.runtime.Model;
@@ -15,6 +16,7 @@ import dev.jquant.runtime.graph.Dim;
 import dev.jquant.runtime.graph.Graph;
 import dev.jquant.runtime.graph.Node;
 import dev.jquant.runtime.graph.ValueInfo;
+import dev.jquant.runtime.ops.Operators;
 import dev.jquant.runtime.quant.StaticInputAttributes;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -71,6 +73,43 @@ class OneDnnIntegerMatMulTest {
     void fullRangeInt8WeightsNeverSaturate() throws Exception {
         // Without VNNI, oneDNN would saturate pairs of 255·127 products in int16 and be far off.
         check(new long[] {16, 96}, 40, 1, 127, Map.of(), 1);
+    }
+
+    @Test
+    void fusedMatMulAddsBiasAndActivationAsTheJavaKernelsDo() throws Exception {
+        int k = 48;
+        int n = 20;
+        for (String activation : new String[] {"none", "relu", "gelu"}) {
+            Tensor codes = Tensor.allocate(DType.INT8, k, n);
+            for (int i = 0; i < k * n; i++) {
+                codes.data().set(ValueLayout.JAVA_BYTE, i, (byte) (random.nextInt(2 * SEVEN_BITS + 1) - SEVEN_BITS));
+            }
+            var d = QuantizationDescriptor.linear(8, true, 1, 0, "w.scale", null, new long[] {k, n});
+            Map<String, Tensor> init = new LinkedHashMap<>();
+            init.put("w", codes);
+            init.put("w.scale", scales(n));
+            float[] bias = new float[n];
+            for (int j = 0; j < n; j++) {
+                bias[j] = random.nextFloat() - 0.5f;
+            }
+            init.put("bias", Tensor.ofFloats(bias, n));
+            Node fused = new Node("mm", "FusedMatMul", Operators.JQUANT_DOMAIN, Node.names("x", "w", "bias"),
+                    Node.names("y"), Map.of("activation", new Attribute.StringValue(activation)));
+            Graph g = new Graph("q", OneNodeModel.OPSET, List.of(floats("x", new long[] {9, k})),
+                    List.of(floats("y", new long[] {9, n})), List.of(fused), init, Map.of());
+            Tensor x = activations(9, k);
+            try (Model model = Model.of(g, Map.of("w", d));
+                    Session s = model.newSession(SessionOptions.builder().backend(OneDnnBackendProvider.NAME).build())) {
+                String plan = s.describePlan(Map.of("x", x));
+                assertTrue(plan.contains("FusedMatMul") && plan.contains(" onednn ") && !plan.contains("fallback"), plan);
+            }
+            float[] expected = run(g, d, x, "java", 1);
+            float[] actual = run(g, d, x, OneDnnBackendProvider.NAME, 2);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-5f * Math.max(1f, Math.abs(expected[i])),
+                        activation + ": element " + i);
+            }
+        }
     }
 
     @Test
