@@ -39,6 +39,10 @@ final class IntegerProduct {
     private float[] bias;
     private boolean relu;
     private boolean gelu;
+    private final ThreadLocal<Row> rowBuffers = ThreadLocal.withInitial(Row::new);
+    private final Parallel.RangeTask dequantizeTask = this::dequantizeRows;
+    /** The output being dequantized, during {@link #dequantize}. */
+    private MemorySegment output;
 
     /**
      * Why oneDNN has no integer product for the weight {@code w} (a {@code K×N} matrix), or null when it has:
@@ -148,23 +152,45 @@ final class IntegerProduct {
 
     /** Turns the int32 sums oneDNN wrote into {@code y} ({@code rows×N}, row-major) into the float products, in place. */
     void dequantize(MemorySegment y, Parallel parallel) {
-        parallel.forRange(rows, ROWS_PER_TASK, (first, end) -> {
-            for (int m = first; m < end; m++) {
-                int p = dynamic ? m : 0;
-                int zeroPoint = rowZeroPoints[p];
-                float scale = rowScales[p];
-                long at = (long) m * n;
-                for (int j = 0; j < n; j++) {
-                    int sum = y.getAtIndex(Tensor.I32, at + j) - zeroPoint * columnSums[j];
-                    // The Java kernels' order of rounding: (sum·wScale)·aScale, or fma(sum·wScale, aScale, bias).
-                    float v = bias == null ? sum * weightScales[j] * scale
-                            : Math.fma(sum * weightScales[j], scale, bias[j]);
-                    y.setAtIndex(Tensor.F32, at + j, relu ? Math.max(v, 0f) : v);
-                }
-                if (gelu) {
-                    ElementwiseKernels.floats().unary(UnaryOp.GELU, 0f, 0f, y, at, y, at, n);
-                }
+        output = y;
+        try {
+            parallel.forRange(rows, ROWS_PER_TASK, dequantizeTask);
+        } finally {
+            output = null;
+        }
+    }
+
+    private void dequantizeRows(int first, int end) {
+        Row row = rowBuffers.get();
+        MemorySegment y = output;
+        for (int m = first; m < end; m++) {
+            int p = dynamic ? m : 0;
+            long at = (long) m * n * Integer.BYTES;
+            MemorySegment.copy(y, Tensor.I32, at, row.sums, 0, n);
+            dequantizeRow(row.sums, rowZeroPoints[p], rowScales[p], row.values);
+            MemorySegment.copy(row.values, 0, y, Tensor.F32, at, n);
+            if (gelu) {
+                ElementwiseKernels.floats().unary(UnaryOp.GELU, 0f, 0f, y, (long) m * n, y, (long) m * n, n);
             }
-        });
+        }
+    }
+
+    /**
+     * One row, on arrays so that C2 vectorizes the loop (on the segment, element by element, this pass cost
+     * about 2 ms of a 31 ms MiniLM run). The Java kernels' order of rounding: {@code (sum·wScale)·aScale}, or
+     * {@code fma(sum·wScale, aScale, bias)}.
+     */
+    private void dequantizeRow(int[] sums, int zeroPoint, float scale, float[] values) {
+        for (int j = 0; j < n; j++) {
+            float v = (sums[j] - zeroPoint * columnSums[j]) * weightScales[j];
+            v = bias == null ? v * scale : Math.fma(v, scale, bias[j]);
+            values[j] = relu ? Math.max(v, 0f) : v;
+        }
+    }
+
+    /** A task's copy of one row: the int32 sums in, the floats out. */
+    private final class Row {
+        final int[] sums = new int[n];
+        final float[] values = new float[n];
     }
 }

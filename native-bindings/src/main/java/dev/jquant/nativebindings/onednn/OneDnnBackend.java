@@ -59,7 +59,7 @@ final class OneDnnBackend implements Backend {
             return node.domain() + ":" + node.opType() + ": not an ONNX default-domain operator";
         }
         return switch (node.opType()) {
-            case "MatMul", "Gemm", "Conv" -> null;
+            case "MatMul", "Gemm", "Conv", "Softmax", "LogSoftmax", "LayerNormalization" -> null;
             default -> node.opType() + ": not offloaded to oneDNN yet";
         };
     }
@@ -73,8 +73,10 @@ final class OneDnnBackend implements Backend {
             case "MatMul" -> new OneDnnMatMul(this, node);
             case "Gemm" -> new OneDnnGemm(this, node);
             case "Conv" -> new OneDnnConv(this, node);
+            case "Softmax", "LogSoftmax" -> new OneDnnSoftmax(this, node);
+            case "LayerNormalization" -> new OneDnnLayerNormalization(this, node);
             default -> throw new IllegalArgumentException("no oneDNN operator for " + node.opType()
-                    + "; expected one of [Conv, Gemm, MatMul]");
+                    + "; expected one of [Conv, Gemm, LayerNormalization, LogSoftmax, MatMul, Softmax]");
         };
     }
 

@@ -25,7 +25,7 @@ class OneDnnMiniLmPlanTest {
     Path dir;
 
     @Test
-    void matMulsRunOnOneDnnTheRestFallsBackWithReasons() throws Exception {
+    void matMulsAndLayerNormsRunOnOneDnnTheRestFallsBackWithReasons() throws Exception {
         OneDnnTesting.assumeAvailable();
         Path onnx = MiniLmFixture.extract(MiniLmFixture.MODEL_RESOURCE, dir);
         Path jqm = dir.resolve("minilm.jqm");
@@ -44,7 +44,7 @@ class OneDnnMiniLmPlanTest {
             }
             String op = step.group(1);
             String backend = step.group(2);
-            if (op.equals("MatMul") || op.equals("Gemm")) {
+            if (op.equals("MatMul") || op.equals("Gemm") || op.equals("LayerNormalization")) {
                 matMuls += op.equals("MatMul") ? 1 : 0;
                 assertEquals("onednn", backend, line);
             } else if (op.equals("Attention")) {

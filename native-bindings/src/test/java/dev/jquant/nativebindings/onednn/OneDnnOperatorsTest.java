@@ -114,6 +114,40 @@ class OneDnnOperatorsTest {
         }
     }
 
+    @Test
+    void softmaxAndLogSoftmaxAlongEveryAxis() throws Exception {
+        for (String op : new String[] {"Softmax", "LogSoftmax"}) {
+            for (long axis : new long[] {-1, 0, 1, 2}) {
+                Map<String, Attribute> attributes = Map.of("axis", new Attribute.IntValue(axis));
+                Tensor[] operands = {random(2, 3, 17)};
+                assertRunsOnOneDnn(OneNodeModel.of(op, attributes, operands));
+                compare(op, attributes, operands);
+            }
+        }
+    }
+
+    @Test
+    void layerNormalizationOverTheTrailingAxes() throws Exception {
+        long[][] shapes = {{4, 384}, {2, 3, 8}, {1, 16, 5}};
+        for (long[] shape : shapes) {
+            for (long axis : new long[] {-1, 1}) {
+                int from = (int) (axis < 0 ? axis + shape.length : axis);
+                long[] row = Arrays.copyOfRange(shape, from, shape.length);
+                Map<String, Attribute> attributes = Map.of("axis", new Attribute.IntValue(axis),
+                        "epsilon", new Attribute.FloatValue(1e-3f));
+                Tensor[] withBias = {random(shape), random(row), random(row)};
+                assertRunsOnOneDnn(OneNodeModel.of("LayerNormalization", attributes, withBias, 1, 2));
+                compare("LayerNormalization", attributes, withBias, 1, 2);
+                compare("LayerNormalization", attributes, new Tensor[] {random(shape), random(row)}, 1);
+            }
+        }
+    }
+
+    private static void assertRunsOnOneDnn(OneNodeModel model) throws Exception {
+        String plan = model.plan(OneDnnBackendProvider.NAME);
+        assertTrue(plan.contains(" onednn ") && !plan.contains("fallback"), plan);
+    }
+
     /** Runs the node on Java (1 thread) and on oneDNN (1 and 2 threads) and compares. */
     private void compare(String op, Map<String, Attribute> attributes, Tensor[] operands, int... constant) throws Exception {
         OneNodeModel model = OneNodeModel.of(op, attributes, operands, constant);
