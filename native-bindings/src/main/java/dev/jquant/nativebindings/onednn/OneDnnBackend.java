@@ -59,7 +59,7 @@ final class OneDnnBackend implements Backend {
             return node.domain() + ":" + node.opType() + ": not an ONNX default-domain operator";
         }
         return switch (node.opType()) {
-            case "MatMul", "Gemm", "Conv", "Softmax", "LogSoftmax", "LayerNormalization" -> null;
+            case "MatMul", "Gemm", "Conv", "Softmax", "LogSoftmax", "LayerNormalization", "MaxPool", "AveragePool" -> null;
             default -> node.opType() + ": not offloaded to oneDNN yet";
         };
     }
@@ -75,8 +75,10 @@ final class OneDnnBackend implements Backend {
             case "Conv" -> new OneDnnConv(this, node);
             case "Softmax", "LogSoftmax" -> new OneDnnSoftmax(this, node);
             case "LayerNormalization" -> new OneDnnLayerNormalization(this, node);
+            case "MaxPool", "AveragePool" -> new OneDnnPooling(this, node);
             default -> throw new IllegalArgumentException("no oneDNN operator for " + node.opType()
-                    + "; expected one of [Conv, Gemm, LayerNormalization, LogSoftmax, MatMul, Softmax]");
+                    + "; expected one of [AveragePool, Conv, Gemm, LayerNormalization, LogSoftmax, MatMul, MaxPool, "
+                    + "Softmax]");
         };
     }
 

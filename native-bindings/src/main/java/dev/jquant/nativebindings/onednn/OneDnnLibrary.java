@@ -55,7 +55,7 @@ final class OneDnnLibrary {
     BackendProbe probe() {
         List<String> details = new ArrayList<>();
         details.add("oneDNN " + version);
-        details.add("fp32 MatMul, Gemm, Conv, Softmax, LogSoftmax, LayerNormalization; int8-weight MatMul"
+        details.add("fp32 MatMul, Gemm, Conv, MaxPool, AveragePool, Softmax, LogSoftmax, LayerNormalization; int8-weight MatMul"
                 + (dotProductInstructions ? "" : " (weight codes within ±" + SATURATION_FREE_CODE + ")")
                 + "; other nodes on Java");
         details.add(threading);

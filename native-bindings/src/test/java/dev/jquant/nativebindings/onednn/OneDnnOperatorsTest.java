@@ -7,6 +7,7 @@ import dev.jquant.runtime.Tensor;
 import dev.jquant.runtime.graph.Attribute;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,6 +141,32 @@ class OneDnnOperatorsTest {
                 compare("LayerNormalization", attributes, withBias, 1, 2);
                 compare("LayerNormalization", attributes, new Tensor[] {random(shape), random(row)}, 1);
             }
+        }
+    }
+
+    @Test
+    void poolingWithPadsStridesDilationsAndCeilMode() throws Exception {
+        for (String op : new String[] {"MaxPool", "AveragePool"}) {
+            for (long ceil : new long[] {0, 1}) {
+                for (long include : new long[] {0, 1}) {
+                    Map<String, Attribute> attributes = new HashMap<>(Map.of(
+                            "kernel_shape", new Attribute.IntsValue(new long[] {3, 2}),
+                            "strides", new Attribute.IntsValue(new long[] {2, 2}),
+                            "pads", new Attribute.IntsValue(new long[] {1, 0, 1, 1}),
+                            "ceil_mode", new Attribute.IntValue(ceil)));
+                    if (op.equals("AveragePool")) {
+                        attributes.put("count_include_pad", new Attribute.IntValue(include));
+                    } else {
+                        attributes.put("dilations", new Attribute.IntsValue(new long[] {1, 2}));
+                    }
+                    compare(op, attributes, new Tensor[] {random(2, 3, 10, 9)});
+                }
+            }
+            Map<String, Attribute> same = Map.of("kernel_shape", new Attribute.IntsValue(new long[] {3, 3}),
+                    "strides", new Attribute.IntsValue(new long[] {2, 2}), "auto_pad", new Attribute.StringValue("SAME_UPPER"));
+            assertRunsOnOneDnn(OneNodeModel.of(op, same, new Tensor[] {random(1, 4, 7, 8)}));
+            compare(op, same, new Tensor[] {random(1, 4, 7, 8)});
+            compare(op, Map.of("kernel_shape", new Attribute.IntsValue(new long[] {2})), new Tensor[] {random(2, 5, 9)});
         }
     }
 
