@@ -95,12 +95,18 @@ final class OneDnnMatMul extends OneDnnOperator {
 
     /**
      * A 2-D int8 B with one scale per output column or per tensor whose sums oneDNN computes exactly on this
-     * CPU; any other quantized B runs on the Java kernels.
+     * CPU runs on its codes; any other quantized B on the Java kernels, for the reason returned.
      */
     @Override
-    boolean runsOnCodes(PrepareContext ctx, int index, QuantizedTensor w) {
-        return index == 1 && IntegerProduct.whyNot(w) == null && backend.library().int8SumsExact(
-                ctx.derivedFromInput(1, "int8-largest-code", () -> IntegerProduct.largestCode(w)));
+    String whyNotOnCodes(PrepareContext ctx, int index, QuantizedTensor w) {
+        String why = index == 1 ? IntegerProduct.whyNot(w) : "oneDNN's MatMul reads a quantized weight only as B";
+        if (why != null) {
+            return why;
+        }
+        int largest = ctx.derivedFromInput(1, "int8-largest-code", () -> IntegerProduct.largestCode(w));
+        return backend.library().int8SumsExact(largest) ? null : "int8 weight codes up to ±" + largest + ": without "
+                + "VNNI oneDNN's sums saturate beyond ±" + OneDnnLibrary.SATURATION_FREE_CODE
+                + " (compress with --int8-reduced-range)";
     }
 
     @Override

@@ -44,6 +44,8 @@ abstract class OneDnnOperator implements Operator {
     private MemorySegment[] constants;
     /** Non-null when the Java operator runs this node for these shapes. */
     private Operator java;
+    /** Why {@link #java} runs it. */
+    private String javaReason;
 
     private int builtThreads;
     private dnnl_primitive primitive;
@@ -76,11 +78,11 @@ abstract class OneDnnOperator implements Operator {
             dnnl_primitive_attr attributes);
 
     /**
-     * Whether this operator runs on the codes of the quantized weight {@code w} at input {@code index}; when
-     * it does not, the Java operator runs the node on its quantized kernels.
+     * Why this operator does not run on the codes of the quantized weight {@code w} at input {@code index}, or
+     * null when it does; when it does not, the Java operator runs the node on its quantized kernels.
      */
-    boolean runsOnCodes(PrepareContext ctx, int index, QuantizedTensor w) {
-        return false;
+    String whyNotOnCodes(PrepareContext ctx, int index, QuantizedTensor w) {
+        return "oneDNN's " + node.opType() + " does not read quantized weights";
     }
 
     /** The data of the constant input {@code index}, which a {@link Operand.Source#PACKED_INPUT} operand packs. */
@@ -100,8 +102,10 @@ abstract class OneDnnOperator implements Operator {
     public final void prepare(PrepareContext ctx) {
         for (int i = 0; i < ctx.inputCount(); i++) {
             QuantizedTensor w = ctx.hasInput(i) ? ctx.quantizedInput(i) : null;
-            if (w != null && !runsOnCodes(ctx, i, w)) {
+            String whyNot = w == null ? null : whyNotOnCodes(ctx, i, w);
+            if (whyNot != null) {
                 // oneDNN would need the decoded floats, which would undo what quantization saved.
+                javaReason = whyNot;
                 java = JavaPreparation.javaOperator(ctx);
                 java.prepare(ctx);
                 return;
@@ -110,6 +114,7 @@ abstract class OneDnnOperator implements Operator {
         JavaPreparation checked = JavaPreparation.run(ctx);
         operands = describe(ctx, checked.outputShape(0));
         if (operands == null) {
+            javaReason = "oneDNN does not take these inputs or attributes";
             java = checked.takeOver();
             return;
         }
@@ -121,6 +126,11 @@ abstract class OneDnnOperator implements Operator {
             }
         }
         build(1);
+    }
+
+    @Override
+    public final String delegatedToJava() {
+        return javaReason;
     }
 
     @Override

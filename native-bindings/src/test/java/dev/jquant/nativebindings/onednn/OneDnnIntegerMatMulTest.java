@@ -129,6 +129,12 @@ class OneDnnIntegerMatMulTest {
         Graph g = graph(new long[] {3, k}, n, init, Map.of());
         Tensor x = activations(3, k);
         assertArrayEquals(run(g, d, x, "java", 1), run(g, d, x, OneDnnBackendProvider.NAME, 1), 0f);
+        try (Model model = Model.of(g, Map.of("w", d));
+                Session s = model.newSession(SessionOptions.builder().backend(OneDnnBackendProvider.NAME).build())) {
+            String plan = s.describePlan(Map.of("x", x));
+            assertTrue(plan.contains("MatMul               java") && plan.contains("[fallback: oneDNN multiplies only "
+                    + "2-D signed 8-bit LINEAR weights]"), plan);
+        }
     }
 
     /**

@@ -17,6 +17,15 @@ public interface Operator {
     void execute(ExecContext ctx);
 
     /**
+     * After {@link #prepare}: why this operator hands the node to the Java backend's own operator for these
+     * inputs (a native backend that cannot take a shape or a quantized weight), or null when it runs the node
+     * itself. Plans print it, and count the node's time as Java's.
+     */
+    default String delegatedToJava() {
+        return null;
+    }
+
+    /**
      * Releases what this operator holds outside the Java heap (a native backend's primitives) when its
      * plan is dropped, e.g. evicted from a session's plan cache. Idempotent; most operators hold nothing.
      */

@@ -88,6 +88,10 @@ public final class Planner {
                 throw new InferenceException(describe(node, backendName) + " cannot run on inputs "
                         + describeInputs(in) + ": " + e.getMessage(), e);
             }
+            if (fallback == null && op.delegatedToJava() != null) {
+                fallback = op.delegatedToJava();
+                backendName = "java";
+            }
             Value[] out = prep.outputValues();
             for (Value v : out) {
                 if (v != null) {
