@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jquant.runtime.Backends;
 import dev.jquant.runtime.graph.Node;
+import dev.jquant.runtime.ops.Operators;
 import dev.jquant.runtime.spi.Backend;
 import dev.jquant.runtime.spi.BackendProbe;
 import java.util.List;
@@ -65,19 +66,24 @@ class OneDnnBackendProviderTest {
     }
 
     @Test
-    void takesMatMulGemmConvAndSaysWhyNotTheRest() {
+    void takesItsOperatorsAndSaysWhyNotTheRest() {
         OneDnnTesting.assumeAvailable();
         try (Backend backend = new OneDnnBackendProvider().open()) {
-            for (String op : new String[] {"MatMul", "Gemm", "Conv"}) {
+            for (String op : new String[] {"MatMul", "Gemm", "Conv", "MaxPool", "AveragePool", "Softmax", "LogSoftmax",
+                    "LayerNormalization"}) {
                 assertEquals(null, backend.whyUnsupported(node(op, ""), 17), op);
                 assertNotNull(backend.createOperator(node(op, ""), 17), op);
             }
-            assertEquals("Softmax: not offloaded to oneDNN yet", backend.whyUnsupported(node("Softmax", ""), 17));
+            assertEquals("Gelu: not offloaded to oneDNN yet", backend.whyUnsupported(node("Gelu", ""), 17));
+            assertEquals(null, backend.whyUnsupported(node("FusedMatMul", Operators.JQUANT_DOMAIN), 17));
+            assertEquals("dev.jquant:Attention: not an ONNX default-domain operator",
+                    backend.whyUnsupported(node("Attention", Operators.JQUANT_DOMAIN), 17));
             assertEquals("com.microsoft:MatMul: not an ONNX default-domain operator",
                     backend.whyUnsupported(node("MatMul", "com.microsoft"), 17));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> backend.createOperator(node("Softmax", ""), 17));
-            assertEquals("no oneDNN operator for Softmax; expected one of [Conv, Gemm, MatMul]", e.getMessage());
+                    () -> backend.createOperator(node("Gelu", ""), 17));
+            assertEquals("no oneDNN operator for Gelu; expected one of [AveragePool, Conv, Gemm, LayerNormalization, "
+                    + "LogSoftmax, MatMul, MaxPool, Softmax]", e.getMessage());
             backend.close();
             backend.close();
         }
