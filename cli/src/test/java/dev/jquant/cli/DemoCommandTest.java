@@ -31,5 +31,12 @@ class DemoCommandTest {
         assertTrue(Double.parseDouble(m.group(2)) < 1e-3, out);
         assertTrue(Double.parseDouble(m.group(3)) > 0.9999, out);
         assertTrue(out.contains("closest pair of sentences (cosine "), out);
+        // What compression buys: every variant's row, its agreement with fp32 and where its time went.
+        Matcher int8 = Pattern.compile("\njquant int8 \\(dynamic activations\\) +\\S+ MiB +25\\.\\d% +(\\S+) .*  (java|onednn) \\d+%")
+                .matcher(out);
+        assertTrue(int8.find(), out);
+        assertTrue(Double.parseDouble(int8.group(1)) > 0.995, out);
+        assertTrue(out.contains("\njquant int8 ±64 (--int8-reduced-range) "), out);
+        assertTrue(out.contains("\njquant int4 g32"), out);
     }
 }
