@@ -8,6 +8,7 @@ import dev.jquant.runtime.Tensor;
 import dev.jquant.runtime.format.QuantizationDescriptor;
 import dev.jquant.runtime.format.QuantizationDescriptor.Scheme;
 import dev.jquant.runtime.graph.Node;
+import dev.jquant.runtime.ops.PrepareContext;
 import dev.jquant.runtime.quant.QuantizedTensor;
 import dev.jquant.runtime.quant.StaticInputAttributes;
 import java.lang.foreign.MemorySegment;
@@ -45,10 +46,11 @@ final class IntegerProduct {
     private MemorySegment output;
 
     /**
-     * Why oneDNN has no integer product for the weight {@code w} (a {@code K×N} matrix), or null when it has:
-     * int8 codes, symmetric, with one scale per output column or per tensor.
+     * Why oneDNN has no integer product for the weight {@code w} (a {@code K×N} matrix, or {@code N×K} when
+     * {@code transposed}), or null when it has: int8 codes, symmetric, with one scale per output column or per
+     * tensor.
      */
-    static String whyNot(QuantizedTensor w) {
+    static String whyNot(QuantizedTensor w, boolean transposed) {
         QuantizationDescriptor d = w.descriptor();
         if (d.scheme() != Scheme.LINEAR || d.logicalShape().length != 2 || d.bits() != 8 || !d.signed()) {
             return "oneDNN multiplies only 2-D signed 8-bit LINEAR weights";
@@ -61,9 +63,24 @@ final class IntegerProduct {
                 }
             }
         }
-        boolean perColumn = d.axis() == 1 && d.groupSize() == 0;
+        boolean perColumn = d.axis() == (transposed ? 0 : 1) && d.groupSize() == 0;
         return perColumn || d.axis() == QuantizationDescriptor.PER_TENSOR ? null
                 : "oneDNN multiplies only int8 weights with one scale per output column or per tensor";
+    }
+
+    /**
+     * Why {@code backend} does not multiply the codes of {@code w} (input 1 of the node being prepared), or null:
+     * {@link #whyNot}, or codes too large for exact sums on this CPU.
+     */
+    static String whyNotOnCodes(OneDnnBackend backend, PrepareContext ctx, QuantizedTensor w, boolean transposed) {
+        String why = whyNot(w, transposed);
+        if (why != null) {
+            return why;
+        }
+        int largest = ctx.derivedFromInput(1, "int8-largest-code", () -> largestCode(w));
+        return backend.library().int8SumsExact(largest) ? null : "int8 weight codes up to ±" + largest + ": without "
+                + "VNNI oneDNN's sums saturate beyond ±" + OneDnnLibrary.SATURATION_FREE_CODE
+                + " (compress with --int8-reduced-range)";
     }
 
     /** The largest magnitude among the int8 codes of {@code w}. */
@@ -76,16 +93,19 @@ final class IntegerProduct {
         return largest;
     }
 
-    /** {@code Σ_k w[k][n]} for every column of the int8 codes of {@code w}, for which {@link #whyNot} returned null. */
-    static int[] columnSums(QuantizedTensor w) {
+    /**
+     * {@code Σ_k w[k][n]} for every output column of the int8 codes of {@code w} ({@code K×N}, or {@code N×K}
+     * when {@code transposed}), for which {@link #whyNot} returned null.
+     */
+    static int[] columnSums(QuantizedTensor w, boolean transposed) {
         long[] shape = w.logicalShape();
-        int k = Math.toIntExact(shape[0]);
-        int n = Math.toIntExact(shape[1]);
+        int rows = Math.toIntExact(shape[0]);
+        int columns = Math.toIntExact(shape[1]);
         MemorySegment codes = w.codes().data();
-        int[] sums = new int[n];
-        for (long row = 0, at = 0; row < k; row++) {
-            for (int j = 0; j < n; j++, at++) {
-                sums[j] += codes.get(ValueLayout.JAVA_BYTE, at);
+        int[] sums = new int[transposed ? rows : columns];
+        for (long r = 0, at = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++, at++) {
+                sums[transposed ? (int) r : c] += codes.get(ValueLayout.JAVA_BYTE, at);
             }
         }
         return sums;

@@ -80,7 +80,7 @@ final class OneDnnMatMul extends OneDnnOperator {
     }
 
     private List<Operand> integerOperands(PrepareContext ctx, QuantizedTensor b, long rows, long k, long n) {
-        int[] columnSums = ctx.derivedFromInput(1, "onednn-int8-column-sums", () -> IntegerProduct.columnSums(b));
+        int[] columnSums = ctx.derivedFromInput(1, "onednn-int8-column-sums", () -> IntegerProduct.columnSums(b, false));
         integer = new IntegerProduct(node, b, columnSums, Math.toIntExact(rows), Math.toIntExact(k), Math.toIntExact(n));
         if (isFused()) {
             integer.addEpilogue(ctx.hasInput(2) ? ctx.constantInput(2).toFloatArray() : null,
@@ -99,14 +99,8 @@ final class OneDnnMatMul extends OneDnnOperator {
      */
     @Override
     String whyNotOnCodes(PrepareContext ctx, int index, QuantizedTensor w) {
-        String why = index == 1 ? IntegerProduct.whyNot(w) : "oneDNN's MatMul reads a quantized weight only as B";
-        if (why != null) {
-            return why;
-        }
-        int largest = ctx.derivedFromInput(1, "int8-largest-code", () -> IntegerProduct.largestCode(w));
-        return backend.library().int8SumsExact(largest) ? null : "int8 weight codes up to ±" + largest + ": without "
-                + "VNNI oneDNN's sums saturate beyond ±" + OneDnnLibrary.SATURATION_FREE_CODE
-                + " (compress with --int8-reduced-range)";
+        return index == 1 ? IntegerProduct.whyNotOnCodes(backend, ctx, w, false)
+                : "oneDNN's MatMul reads a quantized weight only as B";
     }
 
     @Override

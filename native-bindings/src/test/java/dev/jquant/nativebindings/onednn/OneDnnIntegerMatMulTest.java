@@ -113,6 +113,47 @@ class OneDnnIntegerMatMulTest {
     }
 
     @Test
+    void fullyConnectedGemmWithInt8WeightsMatchesTheJavaKernels() throws Exception {
+        int m = 7;
+        int k = 40;
+        int n = 24;
+        for (boolean transB : new boolean[] {false, true}) {
+            for (float beta : new float[] {1f, 0.5f}) {
+                long[] wShape = transB ? new long[] {n, k} : new long[] {k, n};
+                Tensor codes = Tensor.allocate(DType.INT8, wShape);
+                for (int i = 0; i < k * n; i++) {
+                    codes.data().set(ValueLayout.JAVA_BYTE, i, (byte) (random.nextInt(2 * SEVEN_BITS + 1) - SEVEN_BITS));
+                }
+                var d = QuantizationDescriptor.linear(8, true, transB ? 0 : 1, 0, "w.scale", null, wShape);
+                Map<String, Tensor> init = new LinkedHashMap<>();
+                init.put("w", codes);
+                init.put("w.scale", scales(n));
+                float[] c = new float[n];
+                for (int j = 0; j < n; j++) {
+                    c[j] = random.nextFloat() - 0.5f;
+                }
+                init.put("c", Tensor.ofFloats(c, n));
+                Node gemm = new Node("fc", "Gemm", Node.names("x", "w", "c"), Node.names("y"),
+                        Map.of("transB", new Attribute.IntValue(transB ? 1 : 0), "beta", new Attribute.FloatValue(beta)));
+                Graph g = new Graph("q", OneNodeModel.OPSET, List.of(floats("x", new long[] {m, k})),
+                        List.of(floats("y", new long[] {m, n})), List.of(gemm), init, Map.of());
+                Tensor x = activations(m, k);
+                try (Model model = Model.of(g, Map.of("w", d));
+                        Session s = model.newSession(SessionOptions.builder().backend(OneDnnBackendProvider.NAME).build())) {
+                    String plan = s.describePlan(Map.of("x", x));
+                    assertTrue(plan.contains("Gemm") && plan.contains(" onednn ") && !plan.contains("fallback"), plan);
+                }
+                float[] expected = run(g, d, x, "java", 1);
+                float[] actual = run(g, d, x, OneDnnBackendProvider.NAME, 2);
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], actual[i], 1e-5f * Math.max(1f, Math.abs(expected[i])),
+                            "transB " + transB + ", beta " + beta + ": element " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void int4WeightsRunOnTheJavaKernels() throws Exception {
         int k = 32;
         int n = 8;
