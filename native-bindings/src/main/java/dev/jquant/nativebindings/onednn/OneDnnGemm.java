@@ -3,10 +3,8 @@ package dev.jquant.nativebindings.onednn;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 import dev.jquant.runtime.graph.Node;
-import dev.jquant.runtime.ops.ExecContext;
 import dev.jquant.runtime.ops.PrepareContext;
 import dev.jquant.runtime.quant.QuantizedTensor;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +23,12 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
  * form (A not transposed, alpha 1, C absent or a constant row): as in {@link OneDnnMatMul}, A is quantized to
  * uint8 in scratch, oneDNN sums in int32, and {@link IntegerProduct} scales back and adds {@code beta·C}.
  */
-final class OneDnnGemm extends OneDnnOperator {
+final class OneDnnGemm extends OneDnnProduct {
 
     private float productScale;
     private float beta;
     /** C's argument id: {@code DNNL_ARG_BIAS}, a binary post-op's source, or 0 when C plays no part. */
     private int cArgument;
-    /** Set when B is multiplied as int8 codes. */
-    private IntegerProduct integer;
 
     OneDnnGemm(OneDnnBackend backend, Node node) {
         super(backend, node);
@@ -132,25 +128,6 @@ final class OneDnnGemm extends OneDnnOperator {
                     + "constant row)";
         }
         return IntegerProduct.whyNotOnCodes(backend, ctx, w, node.attrInt("transB", 0) == 1);
-    }
-
-    @Override
-    MemorySegment constantData(PrepareContext ctx, int index) {
-        return integer != null && index == 1 ? ctx.quantizedInput(1).codes().data() : super.constantData(ctx, index);
-    }
-
-    @Override
-    void beforePrimitive(ExecContext ctx) {
-        if (integer != null) {
-            integer.quantize(ctx.input(0).data(), ctx.scratch());
-        }
-    }
-
-    @Override
-    void afterPrimitive(ExecContext ctx) {
-        if (integer != null) {
-            integer.dequantize(ctx.output(0).data(), ctx.parallel());
-        }
     }
 
     @Override

@@ -4,10 +4,8 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 
 import dev.jquant.runtime.Tensor;
 import dev.jquant.runtime.graph.Node;
-import dev.jquant.runtime.ops.ExecContext;
 import dev.jquant.runtime.ops.PrepareContext;
 import dev.jquant.runtime.quant.QuantizedTensor;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +25,8 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
  * applies the activation in the same pass. A FusedMatMul whose weight oneDNN cannot multiply as codes runs on
  * the Java operator.
  */
-final class OneDnnMatMul extends OneDnnOperator {
+final class OneDnnMatMul extends OneDnnProduct {
 
-    /** Set when B is multiplied as int8 codes. */
-    private IntegerProduct integer;
 
     OneDnnMatMul(OneDnnBackend backend, Node node) {
         super(backend, node);
@@ -101,25 +97,6 @@ final class OneDnnMatMul extends OneDnnOperator {
     String whyNotOnCodes(PrepareContext ctx, int index, QuantizedTensor w) {
         return index == 1 ? IntegerProduct.whyNotOnCodes(backend, ctx, w, false)
                 : "oneDNN's MatMul reads a quantized weight only as B";
-    }
-
-    @Override
-    MemorySegment constantData(PrepareContext ctx, int index) {
-        return integer != null && index == 1 ? ctx.quantizedInput(1).codes().data() : super.constantData(ctx, index);
-    }
-
-    @Override
-    void beforePrimitive(ExecContext ctx) {
-        if (integer != null) {
-            integer.quantize(ctx.input(0).data(), ctx.scratch());
-        }
-    }
-
-    @Override
-    void afterPrimitive(ExecContext ctx) {
-        if (integer != null) {
-            integer.dequantize(ctx.output(0).data(), ctx.parallel());
-        }
     }
 
     private boolean isFused() {
