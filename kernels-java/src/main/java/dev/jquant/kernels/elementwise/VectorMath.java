@@ -60,7 +60,7 @@ final class VectorMath {
     }
 
     /*
-     * exp(a), as repeated in each loop (|error| <= 2 ulp on normal results; NaN stays NaN, overflow
+     * exp(a), the loops' clamp followed by expOfClamped (|error| <= 2 ulp on normal results; NaN stays NaN, overflow
      * gives infinity, underflow 0):
      *   c = clamp(a)                      beyond the clamp the result is 0 or infinity anyway
      *   t = c * log2(e) + MAGIC           n = round(c * log2(e)) sits in t's low mantissa bits
@@ -74,15 +74,7 @@ final class VectorMath {
         for (int i = 0; i < bound; i += LANES) {
             FloatVector a = FloatVector.fromMemorySegment(S, x, (xIndex + i) * Float.BYTES, LE);
             FloatVector c = a.max(EXP_LOWEST).min(EXP_HIGHEST);
-            FloatVector t = c.fma(LOG2E, ROUNDING_MAGIC);
-            FloatVector n = t.sub(ROUNDING_MAGIC);
-            FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, c));
-            FloatVector p = E4.fma(r, E3).fma(r, E2).fma(r, E1).fma(r, E0).fma(r.mul(r), r).add(ONE);
-            IntVector k = t.reinterpretAsInts().sub(MAGIC_BITS);
-            IntVector h = k.lanewise(VectorOperators.ASHR, 1);
-            FloatVector e = p.mul(h.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(k.sub(h).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            e.intoMemorySegment(y, (yIndex + i) * Float.BYTES, LE);
+            expOfClamped(c).intoMemorySegment(y, (yIndex + i) * Float.BYTES, LE);
         }
         return bound;
     }
@@ -93,14 +85,7 @@ final class VectorMath {
         for (int i = 0; i < bound; i += LANES) {
             FloatVector a = FloatVector.fromMemorySegment(S, x, (xIndex + i) * Float.BYTES, LE).sub(shift);
             FloatVector c = a.max(EXP_LOWEST).min(EXP_HIGHEST);
-            FloatVector t = c.fma(LOG2E, ROUNDING_MAGIC);
-            FloatVector n = t.sub(ROUNDING_MAGIC);
-            FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, c));
-            FloatVector p = E4.fma(r, E3).fma(r, E2).fma(r, E1).fma(r, E0).fma(r.mul(r), r).add(ONE);
-            IntVector k = t.reinterpretAsInts().sub(MAGIC_BITS);
-            IntVector h = k.lanewise(VectorOperators.ASHR, 1);
-            FloatVector e = p.mul(h.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(k.sub(h).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector e = expOfClamped(c);
             e.intoMemorySegment(y, (yIndex + i) * Float.BYTES, LE);
             sum = sum.add(e);
         }
@@ -113,14 +98,7 @@ final class VectorMath {
         for (int i = 0; i < bound; i += LANES) {
             FloatVector a = FloatVector.fromMemorySegment(S, x, (xIndex + i) * Float.BYTES, LE).neg();
             FloatVector c = a.max(EXP_LOWEST).min(EXP_HIGHEST);
-            FloatVector t = c.fma(LOG2E, ROUNDING_MAGIC);
-            FloatVector n = t.sub(ROUNDING_MAGIC);
-            FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, c));
-            FloatVector p = E4.fma(r, E3).fma(r, E2).fma(r, E1).fma(r, E0).fma(r.mul(r), r).add(ONE);
-            IntVector k = t.reinterpretAsInts().sub(MAGIC_BITS);
-            IntVector h = k.lanewise(VectorOperators.ASHR, 1);
-            FloatVector e = p.mul(h.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(k.sub(h).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector e = expOfClamped(c);
             ONE.div(e.add(ONE)).intoMemorySegment(y, (yIndex + i) * Float.BYTES, LE);
         }
         return bound;
@@ -133,14 +111,7 @@ final class VectorMath {
             FloatVector v = FloatVector.fromMemorySegment(S, x, (xIndex + i) * Float.BYTES, LE);
             FloatVector ax = v.abs();
             FloatVector c = ax.add(ax).min(EXP_HIGHEST); // never negative: no lower clamp
-            FloatVector t = c.fma(LOG2E, ROUNDING_MAGIC);
-            FloatVector n = t.sub(ROUNDING_MAGIC);
-            FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, c));
-            FloatVector p = E4.fma(r, E3).fma(r, E2).fma(r, E1).fma(r, E0).fma(r.mul(r), r).add(ONE);
-            IntVector k = t.reinterpretAsInts().sub(MAGIC_BITS);
-            IntVector h = k.lanewise(VectorOperators.ASHR, 1);
-            FloatVector e = p.mul(h.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(k.sub(h).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector e = expOfClamped(c);
             FloatVector large = ONE.sub(TWO.div(e.add(ONE))).reinterpretAsInts()
                     .or(v.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
             FloatVector z = v.mul(v);
@@ -155,24 +126,7 @@ final class VectorMath {
         int bound = S.loopBound(count);
         for (int i = 0; i < bound; i += LANES) {
             FloatVector v = FloatVector.fromMemorySegment(S, x, (xIndex + i) * Float.BYTES, LE);
-            FloatVector ax = v.abs();
-            FloatVector z = v.mul(v);
-            FloatVector small = v.mul(ES5.fma(z, ES4).fma(z, ES3).fma(z, ES2).fma(z, ES1).fma(z, ES0));
-            FloatVector xc = ax.min(ERF_CLAMP);
-            FloatVector w = ONE.div(xc.fma(0.5f, 1f));
-            FloatVector q = EL5.fma(w, EL4).fma(w, EL3).fma(w, EL2).fma(w, EL1).fma(w, EL0);
-            FloatVector c = xc.mul(xc).neg(); // in [-16, 0]: no clamp needed
-            FloatVector t = c.fma(LOG2E, ROUNDING_MAGIC);
-            FloatVector n = t.sub(ROUNDING_MAGIC);
-            FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, c));
-            FloatVector p = E4.fma(r, E3).fma(r, E2).fma(r, E1).fma(r, E0).fma(r.mul(r), r).add(ONE);
-            IntVector k = t.reinterpretAsInts().sub(MAGIC_BITS);
-            IntVector h = k.lanewise(VectorOperators.ASHR, 1);
-            FloatVector e = p.mul(h.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(k.sub(h).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            FloatVector large = ONE.sub(e.mul(q)).reinterpretAsInts()
-                    .or(v.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
-            large.blend(small, ax.lt(ERF_LARGE_FROM)).intoMemorySegment(y, (yIndex + i) * Float.BYTES, LE);
+            erf(v).intoMemorySegment(y, (yIndex + i) * Float.BYTES, LE);
         }
         return bound;
     }
@@ -185,27 +139,37 @@ final class VectorMath {
         int bound = S.loopBound(count);
         for (int i = 0; i < bound; i += LANES) {
             FloatVector in = FloatVector.fromMemorySegment(S, x, (xIndex + i) * Float.BYTES, LE);
-            FloatVector v = in.mul(INV_SQRT2);
-            FloatVector ax = v.abs();
-            FloatVector z = v.mul(v);
-            FloatVector small = v.mul(ES5.fma(z, ES4).fma(z, ES3).fma(z, ES2).fma(z, ES1).fma(z, ES0));
-            FloatVector xc = ax.min(ERF_CLAMP);
-            FloatVector w = ONE.div(xc.fma(0.5f, 1f));
-            FloatVector q = EL5.fma(w, EL4).fma(w, EL3).fma(w, EL2).fma(w, EL1).fma(w, EL0);
-            FloatVector c = xc.mul(xc).neg(); // in [-16, 0]: no clamp needed
-            FloatVector t = c.fma(LOG2E, ROUNDING_MAGIC);
-            FloatVector n = t.sub(ROUNDING_MAGIC);
-            FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, c));
-            FloatVector p = E4.fma(r, E3).fma(r, E2).fma(r, E1).fma(r, E0).fma(r.mul(r), r).add(ONE);
-            IntVector k = t.reinterpretAsInts().sub(MAGIC_BITS);
-            IntVector h = k.lanewise(VectorOperators.ASHR, 1);
-            FloatVector e = p.mul(h.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(k.sub(h).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            FloatVector large = ONE.sub(e.mul(q)).reinterpretAsInts()
-                    .or(v.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
-            FloatVector erf = large.blend(small, ax.lt(ERF_LARGE_FROM));
-            in.mul(HALF).mul(erf.add(ONE)).intoMemorySegment(y, (yIndex + i) * Float.BYTES, LE);
+            in.mul(HALF).mul(erf(in.mul(INV_SQRT2)).add(ONE)).intoMemorySegment(y, (yIndex + i) * Float.BYTES, LE);
         }
         return bound;
+    }
+
+    /**
+     * {@code e^c} for {@code c} already within the clamp: the core every loop above shares (kept in one place;
+     * C2 inlines it into each loop, so its vectors stay in registers).
+     */
+    private static FloatVector expOfClamped(FloatVector c) {
+        FloatVector t = c.fma(LOG2E, ROUNDING_MAGIC);
+        FloatVector n = t.sub(ROUNDING_MAGIC);
+        FloatVector r = n.fma(MINUS_LN2_LO, n.fma(MINUS_LN2_HI, c));
+        FloatVector p = E4.fma(r, E3).fma(r, E2).fma(r, E1).fma(r, E0).fma(r.mul(r), r).add(ONE);
+        IntVector k = t.reinterpretAsInts().sub(MAGIC_BITS);
+        IntVector h = k.lanewise(VectorOperators.ASHR, 1);
+        return p.mul(h.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                .mul(k.sub(h).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+    }
+
+    /** erf of each lane, the two pieces of {@link FloatApproximations#erf}. */
+    private static FloatVector erf(FloatVector v) {
+        FloatVector ax = v.abs();
+        FloatVector z = v.mul(v);
+        FloatVector small = v.mul(ES5.fma(z, ES4).fma(z, ES3).fma(z, ES2).fma(z, ES1).fma(z, ES0));
+        FloatVector xc = ax.min(ERF_CLAMP);
+        FloatVector w = ONE.div(xc.fma(0.5f, 1f));
+        FloatVector q = EL5.fma(w, EL4).fma(w, EL3).fma(w, EL2).fma(w, EL1).fma(w, EL0);
+        FloatVector e = expOfClamped(xc.mul(xc).neg()); // in [-16, 0]: no clamp needed
+        FloatVector large = ONE.sub(e.mul(q)).reinterpretAsInts()
+                .or(v.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
+        return large.blend(small, ax.lt(ERF_LARGE_FROM));
     }
 }
