@@ -59,7 +59,7 @@ final class OneDnnBackend implements Backend {
             return node.domain() + ":" + node.opType() + ": not an ONNX default-domain operator";
         }
         return switch (node.opType()) {
-            case "MatMul", "Gemm", "Conv", "Softmax", "LogSoftmax", "LayerNormalization", "MaxPool", "AveragePool" -> null;
+            case "MatMul", "Gemm", "Conv", "ConvInteger", "QLinearConv", "Softmax", "LogSoftmax", "LayerNormalization", "MaxPool", "AveragePool" -> null;
             default -> node.opType() + ": not offloaded to oneDNN yet";
         };
     }
@@ -73,12 +73,13 @@ final class OneDnnBackend implements Backend {
             case "MatMul" -> new OneDnnMatMul(this, node);
             case "Gemm" -> new OneDnnGemm(this, node);
             case "Conv" -> new OneDnnConv(this, node);
+            case "ConvInteger", "QLinearConv" -> new OneDnnIntegerConv(this, node);
             case "Softmax", "LogSoftmax" -> new OneDnnSoftmax(this, node);
             case "LayerNormalization" -> new OneDnnLayerNormalization(this, node);
             case "MaxPool", "AveragePool" -> new OneDnnPooling(this, node);
             default -> throw new IllegalArgumentException("no oneDNN operator for " + node.opType()
-                    + "; expected one of [AveragePool, Conv, Gemm, LayerNormalization, LogSoftmax, MatMul, MaxPool, "
-                    + "Softmax]");
+                    + "; expected one of [AveragePool, Conv, ConvInteger, Gemm, LayerNormalization, LogSoftmax, MatMul, MaxPool, "
+                    + "QLinearConv, Softmax]");
         };
     }
 

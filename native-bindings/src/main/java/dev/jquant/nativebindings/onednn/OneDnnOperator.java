@@ -46,6 +46,8 @@ abstract class OneDnnOperator implements Operator {
     private Operator java;
     /** Why {@link #java} runs it. */
     private String javaReason;
+    /** Set by {@link #onJava} while describing. */
+    private String describedReason;
 
     private int builtThreads;
     private dnnl_primitive primitive;
@@ -66,9 +68,15 @@ abstract class OneDnnOperator implements Operator {
 
     /**
      * The primitive's operands for the shapes in {@code ctx} (already validated, output shape given), or
-     * null when oneDNN has nothing to compute here and the Java operator should run the node.
+     * null when oneDNN has nothing to compute here and the Java operator should run the node (see {@link #onJava}).
      */
     abstract List<Operand> describe(PrepareContext ctx, long[] outputShape);
+
+    /** What {@link #describe} returns when the Java operator should run the node, for {@code reason}. */
+    final List<Operand> onJava(String reason) {
+        describedReason = reason;
+        return null;
+    }
 
     /**
      * Creates the primitive descriptor (registered in {@code temp}) from the operands' memory descriptors,
@@ -114,7 +122,7 @@ abstract class OneDnnOperator implements Operator {
         JavaPreparation checked = JavaPreparation.run(ctx);
         operands = describe(ctx, checked.outputShape(0));
         if (operands == null) {
-            javaReason = "oneDNN does not take these inputs or attributes";
+            javaReason = describedReason != null ? describedReason : "oneDNN does not take these inputs or attributes";
             java = checked.takeOver();
             return;
         }

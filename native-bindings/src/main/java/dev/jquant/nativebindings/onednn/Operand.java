@@ -46,6 +46,11 @@ record Operand(int argument, Source source, int index, long[] dims, long[] strid
         return new Operand(argument, Source.SCRATCH, Math.toIntExact(offset), dims, Dnnl.rowMajorStrides(dims), dataType);
     }
 
+    /** Data of {@code dataType} with element {@code strides} at byte {@code offset} of the step's scratch memory. */
+    static Operand scratch(int argument, long offset, long[] dims, long[] strides, int dataType) {
+        return new Operand(argument, Source.SCRATCH, Math.toIntExact(offset), dims, strides, dataType);
+    }
+
     /** This operand seen as elements of {@code type}, e.g. int8 codes or int32 accumulators. */
     Operand as(int type) {
         return new Operand(argument, source, index, dims, strides, type);

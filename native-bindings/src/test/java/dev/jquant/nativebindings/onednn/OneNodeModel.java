@@ -38,6 +38,12 @@ final class OneNodeModel {
      * those whose index is in {@code constant} as initializers.
      */
     static OneNodeModel of(String opType, Map<String, Attribute> attributes, Tensor[] operands, int... constant) {
+        return of(opType, attributes, operands, DType.FLOAT32, constant);
+    }
+
+    /** {@link #of(String, Map, Tensor[], int...)} for a node whose output is of {@code outputType}. */
+    static OneNodeModel of(String opType, Map<String, Attribute> attributes, Tensor[] operands, DType outputType,
+            int... constant) {
         List<String> names = new ArrayList<>();
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         Map<String, Tensor> initializers = new LinkedHashMap<>();
@@ -58,7 +64,7 @@ final class OneNodeModel {
             }
         }
         Node node = new Node(opType.toLowerCase(), opType, names, List.of("y"), attributes);
-        Graph graph = new Graph("one-node", OPSET, declared, List.of(new ValueInfo("y", DType.FLOAT32, null)),
+        Graph graph = new Graph("one-node", OPSET, declared, List.of(new ValueInfo("y", outputType, null)),
                 List.of(node), initializers, Map.of());
         return new OneNodeModel(graph, inputs);
     }

@@ -1,0 +1,242 @@
+package dev.jquant.nativebindings.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import dev.jquant.runtime.DType;
+import dev.jquant.runtime.Tensor;
+import dev.jquant.runtime.graph.Node;
+import dev.jquant.runtime.ops.ExecContext;
+import dev.jquant.runtime.ops.PrepareContext;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.dnnl.dnnl_memory_desc;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+
+/**
+ * ONNX ConvInteger and QLinearConv on oneDNN's int8 convolution: uint8 activations times int8 weights summed in
+ * int32 with x's zero point taken out; for QLinearConv the primitive also applies the scales (w's per tensor or
+ * per output channel), adds the bias, and writes y requantized with y's scale and zero point.
+ *
+ * <p>What the primitive is given: x copied channels-last into scratch (oneDNN's int8 kernels read no other layout),
+ * an int8 x shifted to uint8 on the way ({@code x + 128}, its zero point moved alike, so {@code x − x_zero_point}
+ * is unchanged); y written channels-last into scratch and copied into the output after it; the constant weights minus their zero points as int8, packed
+ * once; QLinearConv's int32 bias as floats {@code B·x_scale·w_scale} in scratch, because oneDNN adds the bias
+ * after scaling. The Java operator runs the node where W is not a constant, {@code w − w_zero_point} leaves int8,
+ * or, without VNNI, the weights exceed ±64 (oneDNN's sums would saturate; see {@link OneDnnLibrary#int8SumsExact}).
+ *
+ * <p>ConvInteger's sums equal the Java backend's exactly. QLinearConv's y may differ from the Java backend's by
+ * one where the scaled sum lies within a rounding error of a half: oneDNN multiplies the scales in its own order.
+ */
+final class OneDnnIntegerConv extends OneDnnOperator {
+
+    /** The int8 weights oneDNN multiplies, {@code w − w_zero_point}, or null where some leave int8. */
+    private record ShiftedWeights(MemorySegment codes, int largest) {
+    }
+
+    private final boolean requantized;
+    private final int wInput;
+    private final int wZeroInput;
+
+    private ConvolutionWindow window;
+    private long group;
+    private boolean perChannelScales;
+    private boolean xSigned;
+    private long images;
+    private int channels;
+    private int filterCount;
+    private long inputPositions;
+    private long outputPositions;
+    private int yBytes;
+    private boolean xZeroPoint;
+    private boolean bias;
+    private float[] weightScales;
+    private ShiftedWeights weights;
+    // Byte offsets in the step's scratch, which holds x (as uint8) and y channels-last at 0 and yAt.
+    private long yAt;
+    private long xZeroAt;
+    private long yZeroAt;
+    private long biasAt;
+
+    OneDnnIntegerConv(OneDnnBackend backend, Node node) {
+        super(backend, node);
+        requantized = node.opType().equals("QLinearConv");
+        wInput = requantized ? 3 : 1;
+        wZeroInput = requantized ? 5 : 3;
+    }
+
+    @Override
+    List<Operand> describe(PrepareContext ctx, long[] outputShape) {
+        long[] x = ctx.inputShape(0);
+        long[] w = ctx.inputShape(wInput);
+        if (x.length - 2 > ConvolutionWindow.MAX_SPATIAL_RANK) {
+            return onJava("oneDNN convolves 1 to 3 spatial dimensions");
+        }
+        if (Tensor.elementCount(outputShape) == 0 || Tensor.elementCount(x) == 0) {
+            return onJava("nothing to compute");
+        }
+        Tensor constantWeights = ctx.constantInput(wInput);
+        if (constantWeights == null) {
+            return onJava("W (input " + wInput + ") is computed at run time: oneDNN takes int8 weights packed once");
+        }
+        Tensor wZero = ctx.hasInput(wZeroInput) ? ctx.constantInput(wZeroInput) : null;
+        if (ctx.hasInput(wZeroInput) && wZero == null) {
+            return onJava("w_zero_point (input " + wZeroInput + ") is computed at run time");
+        }
+        if (requantized && (ctx.inputType(1) != DType.FLOAT32 || ctx.inputType(4) != DType.FLOAT32
+                || ctx.inputType(6) != DType.FLOAT32)) {
+            return onJava("oneDNN takes float32 scales only");
+        }
+        int[] zeros = zeroPoints(wZero);
+        weights = ctx.derivedFromInput(wInput, "onednn-int8-conv-weights" + Arrays.toString(zeros),
+                () -> shift(constantWeights, zeros));
+        if (weights.codes() == null) {
+            return onJava("w − w_zero_point leaves int8 (reaches " + weights.largest() + ")");
+        }
+        if (!backend.library().int8SumsExact(weights.largest())) {
+            return onJava("int8 weights up to ±" + weights.largest() + ": without VNNI oneDNN's sums saturate beyond ±"
+                    + OneDnnLibrary.SATURATION_FREE_CODE);
+        }
+
+        window = ConvolutionWindow.of(node, x, w, outputShape);
+        group = node.attrInt("group", 1);
+        xSigned = ctx.inputType(0) == DType.INT8;
+        xZeroPoint = xSigned || ctx.hasInput(2);
+        bias = requantized && ctx.hasInput(8);
+        long filters = w[0];
+        perChannelScales = requantized && Tensor.elementCount(ctx.inputShape(4)) != 1;
+        weightScales = new float[perChannelScales ? (int) filters : 1];
+        images = x[0];
+        channels = Math.toIntExact(x[1]);
+        filterCount = Math.toIntExact(filters);
+        inputPositions = Tensor.elementCount(x) / images / channels;
+        outputPositions = Tensor.elementCount(outputShape) / images / filters;
+        yBytes = requantized ? 1 : Integer.BYTES;
+        yAt = align(Tensor.elementCount(x));
+        xZeroAt = align(yAt + Tensor.elementCount(outputShape) * yBytes);
+        yZeroAt = xZeroAt + Integer.BYTES;
+        biasAt = yZeroAt + Integer.BYTES;
+        ctx.reserveScratch(biasAt + (bias ? filters * Float.BYTES : 0));
+
+        List<Operand> operands = new ArrayList<>();
+        operands.add(Operand.scratch(DNNL_ARG_SRC, 0, x, ChannelsLast.strides(x), dnnl_u8));
+        long[] wDims = ConvolutionWindow.weightDims(w, group);
+        operands.add(Operand.weights(DNNL_ARG_WEIGHTS, wInput, wDims, Dnnl.rowMajorStrides(wDims), true).as(dnnl_s8));
+        if (bias) {
+            operands.add(Operand.scratch(DNNL_ARG_BIAS, biasAt, new long[] {filters}, dnnl_f32));
+        }
+        int yType = !requantized ? dnnl_s32 : ctx.inputType(7) == DType.INT8 ? dnnl_s8 : dnnl_u8;
+        operands.add(Operand.scratch(DNNL_ARG_DST, yAt, outputShape, ChannelsLast.strides(outputShape), yType));
+        if (xZeroPoint) {
+            operands.add(Operand.scratch(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, xZeroAt, new long[] {1}, dnnl_s32));
+        }
+        if (requantized) {
+            operands.add(Operand.input(DNNL_ARG_ATTR_SCALES | DNNL_ARG_SRC, 1, new long[] {1}));
+            operands.add(Operand.input(DNNL_ARG_ATTR_SCALES | DNNL_ARG_WEIGHTS, 4, new long[] {weightScales.length}));
+            operands.add(Operand.input(DNNL_ARG_ATTR_SCALES | DNNL_ARG_DST, 6, new long[] {1}));
+            operands.add(Operand.scratch(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, yZeroAt, new long[] {1}, dnnl_s32));
+        }
+        return operands;
+    }
+
+    /** The weights' zero points, one per tensor or per output channel; {@code {0}} when there are none. */
+    private static int[] zeroPoints(Tensor wZero) {
+        if (wZero == null) {
+            return new int[1];
+        }
+        int[] zeros = new int[Math.toIntExact(wZero.elementCount())];
+        for (int i = 0; i < zeros.length; i++) {
+            zeros[i] = eightBit(wZero.data(), i, wZero.dtype() == DType.INT8);
+        }
+        return zeros;
+    }
+
+    /** {@code w − zeros} as int8 codes (the weights' own memory when nothing changes), and their largest magnitude. */
+    private static ShiftedWeights shift(Tensor w, int[] zeros) {
+        boolean signed = w.dtype() == DType.INT8;
+        long count = w.elementCount();
+        long perFilter = count / w.shape()[0];
+        boolean unchanged = signed && Arrays.stream(zeros).allMatch(z -> z == 0);
+        MemorySegment codes = unchanged ? w.data() : Arena.ofAuto().allocate(Math.max(count, 1));
+        int largest = 0;
+        for (long i = 0; i < count; i++) {
+            int v = eightBit(w.data(), i, signed) - zeros[zeros.length == 1 ? 0 : (int) (i / perFilter)];
+            largest = Math.max(largest, Math.abs(v));
+            if (v < Byte.MIN_VALUE || v > Byte.MAX_VALUE) {
+                return new ShiftedWeights(null, Math.abs(v));
+            }
+            if (!unchanged) {
+                codes.set(ValueLayout.JAVA_BYTE, i, (byte) v);
+            }
+        }
+        return new ShiftedWeights(codes, largest);
+    }
+
+    private static int eightBit(MemorySegment data, long i, boolean signed) {
+        byte b = data.get(ValueLayout.JAVA_BYTE, i);
+        return signed ? b : b & 0xFF;
+    }
+
+    @Override
+    MemorySegment constantData(PrepareContext ctx, int index) {
+        return index == wInput ? weights.codes() : super.constantData(ctx, index);
+    }
+
+    @Override
+    void beforePrimitive(ExecContext ctx) {
+        MemorySegment scratch = ctx.scratch();
+        ChannelsLast.bytesToChannelsLast(ctx.input(0).data(), scratch, 0, images, channels, inputPositions, xSigned);
+        if (xZeroPoint) {
+            Tensor xZero = ctx.input(2);
+            int zero = xZero == null ? 0 : eightBit(xZero.data(), 0, xSigned);
+            scratch.set(ValueLayout.JAVA_INT, xZeroAt, xSigned ? zero + 128 : zero);
+        }
+        if (requantized) {
+            Tensor yZero = ctx.input(7);
+            scratch.set(ValueLayout.JAVA_INT, yZeroAt, eightBit(yZero.data(), 0, yZero.dtype() == DType.INT8));
+        }
+        if (bias) {
+            float xScale = ctx.input(1).data().get(ValueLayout.JAVA_FLOAT, 0);
+            MemorySegment.copy(ctx.input(4).data(), ValueLayout.JAVA_FLOAT, 0, weightScales, 0, weightScales.length);
+            MemorySegment b = ctx.input(8).data();
+            for (long m = 0, filters = b.byteSize() / Integer.BYTES; m < filters; m++) {
+                float scale = xScale * weightScales[perChannelScales ? (int) m : 0];
+                scratch.set(ValueLayout.JAVA_FLOAT, biasAt + m * Float.BYTES, b.getAtIndex(ValueLayout.JAVA_INT, m) * scale);
+            }
+        }
+    }
+
+    @Override
+    void afterPrimitive(ExecContext ctx) {
+        ChannelsLast.toChannelsFirst(ctx.scratch(), yAt, ctx.output(0).data(), images, filterCount, outputPositions, yBytes);
+    }
+
+    private static long align(long bytes) {
+        return (bytes + 63) / 64 * 64;
+    }
+
+    @Override
+    dnnl_primitive_desc descriptor(NativeResources temp, Map<Integer, dnnl_memory_desc> layouts,
+            dnnl_primitive_attr attributes) {
+        if (xZeroPoint) {
+            Dnnl.check(dnnl_primitive_attr_set_zero_points_mask(attributes, DNNL_ARG_SRC, 0), "x zero point");
+        }
+        if (requantized) {
+            int perChannel = group > 1 ? 0b11 : 0b1; // the output channels: [M] or [group, M/group] of the weights
+            Dnnl.check(dnnl_primitive_attr_set_scales_mask(attributes, DNNL_ARG_SRC, 0), "x scale");
+            Dnnl.check(dnnl_primitive_attr_set_scales_mask(attributes, DNNL_ARG_WEIGHTS, perChannelScales ? perChannel : 0),
+                    "w scales");
+            Dnnl.check(dnnl_primitive_attr_set_scales_mask(attributes, DNNL_ARG_DST, 0), "y scale");
+            Dnnl.check(dnnl_primitive_attr_set_zero_points_mask(attributes, DNNL_ARG_DST, 0), "y zero point");
+        }
+        return temp.primitiveDesc("int8 convolution", pd -> dnnl_convolution_forward_primitive_desc_create(pd,
+                backend.engine(), dnnl_forward_inference, dnnl_convolution_direct, layouts.get(DNNL_ARG_SRC),
+                layouts.get(DNNL_ARG_WEIGHTS), layouts.get(DNNL_ARG_BIAS), layouts.get(DNNL_ARG_DST),
+                window.strides(), window.dilations(), window.padsBegin(), window.padsEnd(), attributes));
+    }
+}
