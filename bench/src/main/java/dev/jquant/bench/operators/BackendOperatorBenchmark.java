@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * One operator run through a {@link Session} on each backend, at the shapes of the kernel benchmarks:
  * all-MiniLM-L6-v2's GEMMs for 128 tokens and their one-token GEMV forms (MatMul with the weight an
  * initializer), and a MobileNet-style CNN's full and depthwise 3×3 convolutions at 56×56 (Conv with
- * weight and bias initializers). Each run writes into a caller-owned output ({@link Session#run(Map, Map)}),
+ * weight and bias initializers; the full one also as an int8 QLinearConv, ONNX Runtime's quantized form). Each run writes into a caller-owned output ({@link Session#run(Map, Map)}),
  * so what allocates per run is the runtime's doing.
  *
  * <p>How to read the results: the primary score is runs per second; the secondary {@code ·flops} score
@@ -49,7 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class BackendOperatorBenchmark {
 
-    /** The operators measured: MatMul as {@code M×K×N}, Conv as channels at 56×56. */
+    /** The operators measured: MatMul as {@code M×K×N}, Conv and QLinearConv as channels at 56×56. */
     public enum Workload {
         MATMUL_128X384X384 {
             @Override
@@ -91,6 +91,12 @@ public class BackendOperatorBenchmark {
             @Override
             OneNodeGraph build() {
                 return OneNodeGraph.conv3x3(128, 128, 128, 56);
+            }
+        },
+        QLINEARCONV3X3_32TO64 {
+            @Override
+            OneNodeGraph build() {
+                return OneNodeGraph.qlinearConv3x3(32, 64, 56);
             }
         };
 
