@@ -32,7 +32,7 @@ final class ChannelsLast {
 
     /**
      * Bytes {@code [N, C, S]} from {@code from} to {@code [N, S, C]} at byte {@code offset} of {@code to}; with
-     * {@code flipSign}, each byte plus 128 (int8 to uint8).
+     * {@code flipSign}, each byte plus 128 (int8 to uint8, see {@link UnsignedActivations}).
      */
     static void bytesToChannelsLast(MemorySegment from, MemorySegment to, long offset, long images, int channels,
             long spatial, boolean flipSign) {

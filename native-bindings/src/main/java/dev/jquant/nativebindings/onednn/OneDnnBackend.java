@@ -59,7 +59,7 @@ final class OneDnnBackend implements Backend {
             return node.domain() + ":" + node.opType() + ": not an ONNX default-domain operator";
         }
         return switch (node.opType()) {
-            case "MatMul", "Gemm", "Conv", "ConvInteger", "QLinearConv", "Softmax", "LogSoftmax", "LayerNormalization", "MaxPool", "AveragePool" -> null;
+            case "MatMul", "Gemm", "MatMulInteger", "QLinearMatMul", "Conv", "ConvInteger", "QLinearConv", "Softmax", "LogSoftmax", "LayerNormalization", "MaxPool", "AveragePool" -> null;
             default -> node.opType() + ": not offloaded to oneDNN yet";
         };
     }
@@ -74,12 +74,13 @@ final class OneDnnBackend implements Backend {
             case "Gemm" -> new OneDnnGemm(this, node);
             case "Conv" -> new OneDnnConv(this, node);
             case "ConvInteger", "QLinearConv" -> new OneDnnIntegerConv(this, node);
+            case "MatMulInteger", "QLinearMatMul" -> new OneDnnIntegerMatMul(this, node);
             case "Softmax", "LogSoftmax" -> new OneDnnSoftmax(this, node);
             case "LayerNormalization" -> new OneDnnLayerNormalization(this, node);
             case "MaxPool", "AveragePool" -> new OneDnnPooling(this, node);
             default -> throw new IllegalArgumentException("no oneDNN operator for " + node.opType()
-                    + "; expected one of [AveragePool, Conv, ConvInteger, Gemm, LayerNormalization, LogSoftmax, MatMul, MaxPool, "
-                    + "QLinearConv, Softmax]");
+                    + "; expected one of [AveragePool, Conv, ConvInteger, Gemm, LayerNormalization, LogSoftmax, MatMul, "
+                    + "MatMulInteger, MaxPool, QLinearConv, QLinearMatMul, Softmax]");
         };
     }
 

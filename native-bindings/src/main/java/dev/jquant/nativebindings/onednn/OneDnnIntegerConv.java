@@ -7,11 +7,9 @@ import dev.jquant.runtime.Tensor;
 import dev.jquant.runtime.graph.Node;
 import dev.jquant.runtime.ops.ExecContext;
 import dev.jquant.runtime.ops.PrepareContext;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.dnnl_memory_desc;
@@ -35,10 +33,6 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
  */
 final class OneDnnIntegerConv extends OneDnnOperator {
 
-    /** The int8 weights oneDNN multiplies, {@code w − w_zero_point}, or null where some leave int8. */
-    private record ShiftedWeights(MemorySegment codes, int largest) {
-    }
-
     private final boolean requantized;
     private final int wInput;
     private final int wZeroInput;
@@ -56,7 +50,7 @@ final class OneDnnIntegerConv extends OneDnnOperator {
     private boolean xZeroPoint;
     private boolean bias;
     private float[] weightScales;
-    private ShiftedWeights weights;
+    private Int8Weights weights;
     // Byte offsets in the step's scratch, which holds x (as uint8) and y channels-last at 0 and yAt.
     private long yAt;
     private long xZeroAt;
@@ -92,15 +86,11 @@ final class OneDnnIntegerConv extends OneDnnOperator {
                 || ctx.inputType(6) != DType.FLOAT32)) {
             return onJava("oneDNN takes float32 scales only");
         }
-        int[] zeros = zeroPoints(wZero);
-        weights = ctx.derivedFromInput(wInput, "onednn-int8-conv-weights" + Arrays.toString(zeros),
-                () -> shift(constantWeights, zeros));
-        if (weights.codes() == null) {
-            return onJava("w − w_zero_point leaves int8 (reaches " + weights.largest() + ")");
-        }
-        if (!backend.library().int8SumsExact(weights.largest())) {
-            return onJava("int8 weights up to ±" + weights.largest() + ": without VNNI oneDNN's sums saturate beyond ±"
-                    + OneDnnLibrary.SATURATION_FREE_CODE);
+        long perFilter = constantWeights.elementCount() / w[0];
+        weights = ctx.derivedFromInput(wInput, Int8Weights.kind(wZero), () -> Int8Weights.of(constantWeights, wZero, perFilter));
+        String whyNot = weights.whyNot(backend.library());
+        if (whyNot != null) {
+            return onJava(whyNot);
         }
 
         window = ConvolutionWindow.of(node, x, w, outputShape);
@@ -144,44 +134,6 @@ final class OneDnnIntegerConv extends OneDnnOperator {
         return operands;
     }
 
-    /** The weights' zero points, one per tensor or per output channel; {@code {0}} when there are none. */
-    private static int[] zeroPoints(Tensor wZero) {
-        if (wZero == null) {
-            return new int[1];
-        }
-        int[] zeros = new int[Math.toIntExact(wZero.elementCount())];
-        for (int i = 0; i < zeros.length; i++) {
-            zeros[i] = eightBit(wZero.data(), i, wZero.dtype() == DType.INT8);
-        }
-        return zeros;
-    }
-
-    /** {@code w − zeros} as int8 codes (the weights' own memory when nothing changes), and their largest magnitude. */
-    private static ShiftedWeights shift(Tensor w, int[] zeros) {
-        boolean signed = w.dtype() == DType.INT8;
-        long count = w.elementCount();
-        long perFilter = count / w.shape()[0];
-        boolean unchanged = signed && Arrays.stream(zeros).allMatch(z -> z == 0);
-        MemorySegment codes = unchanged ? w.data() : Arena.ofAuto().allocate(Math.max(count, 1));
-        int largest = 0;
-        for (long i = 0; i < count; i++) {
-            int v = eightBit(w.data(), i, signed) - zeros[zeros.length == 1 ? 0 : (int) (i / perFilter)];
-            largest = Math.max(largest, Math.abs(v));
-            if (v < Byte.MIN_VALUE || v > Byte.MAX_VALUE) {
-                return new ShiftedWeights(null, Math.abs(v));
-            }
-            if (!unchanged) {
-                codes.set(ValueLayout.JAVA_BYTE, i, (byte) v);
-            }
-        }
-        return new ShiftedWeights(codes, largest);
-    }
-
-    private static int eightBit(MemorySegment data, long i, boolean signed) {
-        byte b = data.get(ValueLayout.JAVA_BYTE, i);
-        return signed ? b : b & 0xFF;
-    }
-
     @Override
     MemorySegment constantData(PrepareContext ctx, int index) {
         return index == wInput ? weights.codes() : super.constantData(ctx, index);
@@ -193,12 +145,12 @@ final class OneDnnIntegerConv extends OneDnnOperator {
         ChannelsLast.bytesToChannelsLast(ctx.input(0).data(), scratch, 0, images, channels, inputPositions, xSigned);
         if (xZeroPoint) {
             Tensor xZero = ctx.input(2);
-            int zero = xZero == null ? 0 : eightBit(xZero.data(), 0, xSigned);
-            scratch.set(ValueLayout.JAVA_INT, xZeroAt, xSigned ? zero + 128 : zero);
+            int zero = xZero == null ? 0 : Int8Weights.eightBit(xZero.data(), 0, xSigned);
+            scratch.set(ValueLayout.JAVA_INT, xZeroAt, xSigned ? zero + UnsignedActivations.SHIFT : zero);
         }
         if (requantized) {
             Tensor yZero = ctx.input(7);
-            scratch.set(ValueLayout.JAVA_INT, yZeroAt, eightBit(yZero.data(), 0, yZero.dtype() == DType.INT8));
+            scratch.set(ValueLayout.JAVA_INT, yZeroAt, Int8Weights.eightBit(yZero.data(), 0, yZero.dtype() == DType.INT8));
         }
         if (bias) {
             float xScale = ctx.input(1).data().get(ValueLayout.JAVA_FLOAT, 0);

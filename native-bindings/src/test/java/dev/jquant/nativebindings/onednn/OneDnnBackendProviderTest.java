@@ -69,7 +69,8 @@ class OneDnnBackendProviderTest {
     void takesItsOperatorsAndSaysWhyNotTheRest() {
         OneDnnTesting.assumeAvailable();
         try (Backend backend = new OneDnnBackendProvider().open()) {
-            for (String op : new String[] {"MatMul", "Gemm", "Conv", "ConvInteger", "QLinearConv", "MaxPool", "AveragePool", "Softmax", "LogSoftmax",
+            for (String op : new String[] {"MatMul", "Gemm", "Conv", "ConvInteger", "QLinearConv", "MatMulInteger",
+                    "QLinearMatMul", "MaxPool", "AveragePool", "Softmax", "LogSoftmax",
                     "LayerNormalization"}) {
                 assertEquals(null, backend.whyUnsupported(node(op, ""), 17), op);
                 assertNotNull(backend.createOperator(node(op, ""), 17), op);
@@ -83,7 +84,7 @@ class OneDnnBackendProviderTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> backend.createOperator(node("Gelu", ""), 17));
             assertEquals("no oneDNN operator for Gelu; expected one of [AveragePool, Conv, ConvInteger, Gemm, "
-                    + "LayerNormalization, LogSoftmax, MatMul, MaxPool, QLinearConv, Softmax]", e.getMessage());
+                    + "LayerNormalization, LogSoftmax, MatMul, MatMulInteger, MaxPool, QLinearConv, QLinearMatMul, Softmax]", e.getMessage());
             backend.close();
             backend.close();
         }

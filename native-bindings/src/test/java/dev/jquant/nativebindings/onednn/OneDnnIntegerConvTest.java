@@ -1,7 +1,6 @@
 package dev.jquant.nativebindings.onednn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jquant.runtime.DType;
@@ -34,6 +33,7 @@ class OneDnnIntegerConvTest {
     private static final int SEVEN_BITS = OneDnnLibrary.SATURATION_FREE_CODE;
 
     private final Random random = new Random(17);
+    private final Int8Tensors tensors = new Int8Tensors(random);
 
     @BeforeEach
     void requireOneDnn() {
@@ -47,13 +47,13 @@ class OneDnnIntegerConvTest {
                 {5, 7, 1, 2, 3, 1, 0}};
         for (int[] c : cases) {
             for (DType xType : new DType[] {DType.UINT8, DType.INT8}) {
-                Tensor x = bytes(xType, 2, c[0], 11, 9);
-                Tensor w = codes(SEVEN_BITS, c[1], c[0] / c[2], c[3], c[3]);
-                Tensor xZero = bytes(xType, 1);
+                Tensor x = tensors.bytes(xType, 2, c[0], 11, 9);
+                Tensor w = tensors.codes(SEVEN_BITS, c[1], c[0] / c[2], c[3], c[3]);
+                Tensor xZero = tensors.bytes(xType, 1);
                 Map<String, Attribute> attributes = window(c[2], c[3], c[4], c[5], c[6]);
                 OneNodeModel model = OneNodeModel.of("ConvInteger", attributes, new Tensor[] {x, w, xZero}, DType.INT32, 1);
-                assertRunsOnOneDnn(model);
-                assertArrayEquals(ints(model.run("java", 1)), ints(model.run(OneDnnBackendProvider.NAME, 2)),
+                Int8Tensors.assertRunsOnOneDnn(model);
+                assertArrayEquals(Int8Tensors.ints(model.run("java", 1)), Int8Tensors.ints(model.run(OneDnnBackendProvider.NAME, 2)),
                         xType + " " + java.util.Arrays.toString(c));
             }
         }
@@ -62,20 +62,20 @@ class OneDnnIntegerConvTest {
     @Test
     void oneDimensionalAndThreeDimensionalWindows() throws Exception {
         for (long[][] shapes : new long[][][] {{{1, 3, 20}, {5, 3, 4}}, {{1, 2, 5, 6, 7}, {3, 2, 2, 3, 2}}}) {
-            Tensor x = bytes(DType.UINT8, shapes[0]);
-            Tensor w = codes(SEVEN_BITS, shapes[1]);
+            Tensor x = tensors.bytes(DType.UINT8, shapes[0]);
+            Tensor w = tensors.codes(SEVEN_BITS, shapes[1]);
             long[] pads = new long[2 * (shapes[0].length - 2)];
             java.util.Arrays.fill(pads, 1);
             OneNodeModel model = OneNodeModel.of("ConvInteger", Map.of("pads", new Attribute.IntsValue(pads)),
                     new Tensor[] {x, w}, DType.INT32, 1);
-            assertRunsOnOneDnn(model);
-            assertArrayEquals(ints(model.run("java", 1)), ints(model.run(OneDnnBackendProvider.NAME, 1)));
+            Int8Tensors.assertRunsOnOneDnn(model);
+            assertArrayEquals(Int8Tensors.ints(model.run("java", 1)), Int8Tensors.ints(model.run(OneDnnBackendProvider.NAME, 1)));
         }
     }
 
     @Test
     void unsignedWeightsWithZeroPointsAreShiftedIntoInt8() throws Exception {
-        Tensor x = bytes(DType.UINT8, 1, 4, 8, 8);
+        Tensor x = tensors.bytes(DType.UINT8, 1, 4, 8, 8);
         Tensor w = Tensor.allocate(DType.UINT8, 6, 4, 3, 3);
         int[] zeros = {128, 100, 140, 128, 90, 160};
         Tensor wZero = Tensor.allocate(DType.UINT8, 6);
@@ -86,11 +86,11 @@ class OneDnnIntegerConvTest {
                 w.data().set(ValueLayout.JAVA_BYTE, m * 36L + i, (byte) v);
             }
         }
-        Tensor xZero = bytes(DType.UINT8, 1);
+        Tensor xZero = tensors.bytes(DType.UINT8, 1);
         OneNodeModel model = OneNodeModel.of("ConvInteger", window(1, 3, 1, 1, 1), new Tensor[] {x, w, xZero, wZero},
                 DType.INT32, 1, 3);
-        assertRunsOnOneDnn(model);
-        assertArrayEquals(ints(model.run("java", 1)), ints(model.run(OneDnnBackendProvider.NAME, 1)));
+        Int8Tensors.assertRunsOnOneDnn(model);
+        assertArrayEquals(Int8Tensors.ints(model.run("java", 1)), Int8Tensors.ints(model.run(OneDnnBackendProvider.NAME, 1)));
     }
 
     @Test
@@ -100,17 +100,17 @@ class OneDnnIntegerConvTest {
                 for (int group : new int[] {1, 2}) {
                     int channels = 6;
                     int filters = 8;
-                    Tensor x = bytes(DType.UINT8, 2, channels, 10, 10);
+                    Tensor x = tensors.bytes(DType.UINT8, 2, channels, 10, 10);
                     Tensor xScale = Tensor.ofFloats(new float[] {0.02f});
-                    Tensor xZero = scalar(DType.UINT8, 120);
-                    Tensor w = codes(SEVEN_BITS, filters, channels / group, 3, 3);
+                    Tensor xZero = Int8Tensors.scalar(DType.UINT8, 120);
+                    Tensor w = tensors.codes(SEVEN_BITS, filters, channels / group, 3, 3);
                     float[] ws = new float[perChannel ? filters : 1];
                     for (int m = 0; m < ws.length; m++) {
                         ws[m] = 0.002f + 0.004f * random.nextFloat();
                     }
                     Tensor wScale = Tensor.ofFloats(ws, ws.length);
                     Tensor yScale = Tensor.ofFloats(new float[] {0.5f});
-                    Tensor yZero = scalar(yType, yType == DType.UINT8 ? 128 : -3);
+                    Tensor yZero = Int8Tensors.scalar(yType, yType == DType.UINT8 ? 128 : -3);
                     int[] b = new int[filters];
                     for (int m = 0; m < filters; m++) {
                         b[m] = random.nextInt(20001) - 10000;
@@ -118,8 +118,8 @@ class OneDnnIntegerConvTest {
                     Tensor bias = Tensor.ofInts(b, filters);
                     Tensor[] operands = {x, xScale, xZero, w, wScale, null, yScale, yZero, bias};
                     OneNodeModel model = OneNodeModel.of("QLinearConv", window(group, 3, 1, 1, 1), operands, yType, 3);
-                    assertRunsOnOneDnn(model);
-                    assertWithinOne(model.run("java", 1), model.run(OneDnnBackendProvider.NAME, 2), yType);
+                    Int8Tensors.assertRunsOnOneDnn(model);
+                    Int8Tensors.assertWithinOne(model.run("java", 1), model.run(OneDnnBackendProvider.NAME, 2), yType);
                 }
             }
         }
@@ -127,34 +127,34 @@ class OneDnnIntegerConvTest {
 
     @Test
     void weightsComputedAtRunTimeStayOnJavaAndSayWhy() throws Exception {
-        Tensor x = bytes(DType.UINT8, 1, 2, 5, 5);
-        Tensor w = codes(SEVEN_BITS, 3, 2, 3, 3);
+        Tensor x = tensors.bytes(DType.UINT8, 1, 2, 5, 5);
+        Tensor w = tensors.codes(SEVEN_BITS, 3, 2, 3, 3);
         OneNodeModel model = OneNodeModel.of("ConvInteger", Map.of(), new Tensor[] {x, w}, DType.INT32);
         String plan = model.plan(OneDnnBackendProvider.NAME);
         assertTrue(plan.contains("W (input 1) is computed at run time"), plan);
-        assertArrayEquals(ints(model.run("java", 1)), ints(model.run(OneDnnBackendProvider.NAME, 1)));
+        assertArrayEquals(Int8Tensors.ints(model.run("java", 1)), Int8Tensors.ints(model.run(OneDnnBackendProvider.NAME, 1)));
     }
 
     @Test
     void fullRangeWeightsRunWhereTheSumsAreExact() throws Exception {
-        Tensor x = bytes(DType.UINT8, 1, 16, 6, 6);
-        Tensor w = codes(127, 4, 16, 3, 3);
+        Tensor x = tensors.bytes(DType.UINT8, 1, 16, 6, 6);
+        Tensor w = tensors.codes(127, 4, 16, 3, 3);
         w.data().set(ValueLayout.JAVA_BYTE, 0, (byte) -127);
         OneNodeModel model = OneNodeModel.of("ConvInteger", Map.of(), new Tensor[] {x, w}, DType.INT32, 1);
         String plan = model.plan(OneDnnBackendProvider.NAME);
         if (OneDnnLibrary.load().int8SumsExact(127)) {
-            assertRunsOnOneDnn(model);
+            Int8Tensors.assertRunsOnOneDnn(model);
         } else {
             assertTrue(plan.contains("without VNNI oneDNN's sums saturate beyond ±" + SEVEN_BITS), plan);
         }
-        assertArrayEquals(ints(model.run("java", 1)), ints(model.run(OneDnnBackendProvider.NAME, 1)));
+        assertArrayEquals(Int8Tensors.ints(model.run("java", 1)), Int8Tensors.ints(model.run(OneDnnBackendProvider.NAME, 1)));
     }
 
     @Test
     void compressedConvWeightsAreDecodedOnceAndConvolvedInFloat() throws Exception {
         // jquant's int8 Conv weights (per output channel): oneDNN convolves the decoded floats, as Java does.
         long[] wShape = {8, 4, 3, 3};
-        Tensor codes = codes(127, wShape);
+        Tensor codes = tensors.codes(127, wShape);
         float[] scales = new float[8];
         for (int m = 0; m < scales.length; m++) {
             scales[m] = 0.01f + 0.01f * random.nextFloat();
@@ -182,29 +182,6 @@ class OneDnnIntegerConvTest {
         assertArrayEquals(outputs[0], outputs[1], 1e-4f);
     }
 
-    private static void assertRunsOnOneDnn(OneNodeModel model) throws Exception {
-        String plan = model.plan(OneDnnBackendProvider.NAME);
-        assertTrue(plan.contains(" onednn ") && !plan.contains("fallback"), plan);
-    }
-
-    private static void assertWithinOne(Tensor expected, Tensor actual, DType type) {
-        assertEquals(expected.elementCount(), actual.elementCount());
-        int offByOne = 0;
-        for (long i = 0; i < expected.elementCount(); i++) {
-            int e = eightBit(expected, i, type);
-            int a = eightBit(actual, i, type);
-            assertTrue(Math.abs(e - a) <= 1, "element " + i + ": java " + e + ", onednn " + a);
-            offByOne += e == a ? 0 : 1;
-        }
-        // A difference of one happens only where a scaled sum lies within float rounding of a half.
-        assertTrue(offByOne * 100 < expected.elementCount(), offByOne + " of " + expected.elementCount() + " differ by one");
-    }
-
-    private static int eightBit(Tensor t, long i, DType type) {
-        byte b = t.data().get(ValueLayout.JAVA_BYTE, i);
-        return type == DType.INT8 ? b : b & 0xFF;
-    }
-
     private static Map<String, Attribute> window(int group, int kernel, int stride, int dilation, int pad) {
         Map<String, Attribute> attributes = new LinkedHashMap<>();
         attributes.put("group", new Attribute.IntValue(group));
@@ -215,31 +192,4 @@ class OneDnnIntegerConvTest {
         return attributes;
     }
 
-    /** Random bytes over the whole range of {@code type}. */
-    private Tensor bytes(DType type, long... shape) {
-        Tensor t = Tensor.allocate(type, shape);
-        for (long i = 0; i < t.elementCount(); i++) {
-            t.data().set(ValueLayout.JAVA_BYTE, i, (byte) random.nextInt(256));
-        }
-        return t;
-    }
-
-    /** Random int8 codes within ±{@code limit}. */
-    private Tensor codes(int limit, long... shape) {
-        Tensor t = Tensor.allocate(DType.INT8, shape);
-        for (long i = 0; i < t.elementCount(); i++) {
-            t.data().set(ValueLayout.JAVA_BYTE, i, (byte) (random.nextInt(2 * limit + 1) - limit));
-        }
-        return t;
-    }
-
-    private static Tensor scalar(DType type, int value) {
-        Tensor t = Tensor.allocate(type);
-        t.data().set(ValueLayout.JAVA_BYTE, 0, (byte) value);
-        return t;
-    }
-
-    private static int[] ints(Tensor t) {
-        return t.data().toArray(ValueLayout.JAVA_INT);
-    }
 }

