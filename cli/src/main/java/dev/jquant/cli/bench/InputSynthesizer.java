@@ -6,6 +6,7 @@ import dev.jquant.runtime.graph.Dim;
 import dev.jquant.runtime.graph.Graph;
 import dev.jquant.runtime.graph.Node;
 import dev.jquant.runtime.graph.ValueInfo;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
  * {@code *position*} count 0, 1, 2, … along the last axis, and any other integer input (token ids) is
  * uniform in {@code [0, rows)} where {@code rows} is the row count of the embedding table the input indexes
  * through a {@code Gather} ({@value #FALLBACK_ID_RANGE} when no such table is found). Float inputs are
- * standard normal. The values depend only on the seed, the input's name and the shape.
+ * standard normal; 8-bit inputs (quantized activations, e.g. of QLinearConv) uniform over their type's range. The values depend only on the seed, the input's name and the shape.
  */
 public final class InputSynthesizer {
 
@@ -57,9 +58,9 @@ public final class InputSynthesizer {
             roles.add(roles(input));
             if (isInteger(input.dtype())) {
                 idRanges.put(input.name(), idRange(graph, input.name()));
-            } else if (input.dtype() != DType.FLOAT32) {
+            } else if (input.dtype() != DType.FLOAT32 && !isEightBit(input.dtype())) {
                 throw new IllegalArgumentException("cannot synthesize input " + input + ": the bench makes FLOAT32, "
-                        + "INT64 and INT32 inputs");
+                        + "INT64, INT32, UINT8 and INT8 inputs");
             }
         }
     }
@@ -143,6 +144,13 @@ public final class InputSynthesizer {
             }
             return Tensor.ofFloats(v, shape);
         }
+        if (isEightBit(input.dtype())) {
+            Tensor t = Tensor.allocate(input.dtype(), shape);
+            for (int i = 0; i < count; i++) {
+                t.data().set(ValueLayout.JAVA_BYTE, i, (byte) random.nextInt(256));
+            }
+            return t;
+        }
         String name = input.name().toLowerCase(Locale.ROOT);
         long last = shape.length == 0 ? 1 : Math.max(1, shape[shape.length - 1]);
         long range = idRanges.get(input.name());
@@ -157,6 +165,10 @@ public final class InputSynthesizer {
             return Tensor.ofLongs(v, shape);
         }
         return Tensor.ofInts(Arrays.stream(v).mapToInt(Math::toIntExact).toArray(), shape);
+    }
+
+    private static boolean isEightBit(DType dtype) {
+        return dtype == DType.UINT8 || dtype == DType.INT8;
     }
 
     private static boolean isInteger(DType dtype) {

@@ -1,10 +1,13 @@
 package dev.jquant.cli.bench;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.jquant.runtime.Tensor;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -85,8 +88,12 @@ final class OrtEngine implements Engine {
             case FLOAT32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap(t.toFloatArray()), t.shape());
             case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap(t.toLongArray()), t.shape());
             case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap(t.toIntArray()), t.shape());
-            default -> throw new IllegalArgumentException("the bench hands ONNX Runtime FLOAT32, INT64 and INT32 "
-                    + "inputs, not " + t.dtype());
+            case UINT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap(t.data().toArray(ValueLayout.JAVA_BYTE)), t.shape(),
+                    OnnxJavaType.UINT8);
+            case INT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap(t.data().toArray(ValueLayout.JAVA_BYTE)), t.shape(),
+                    OnnxJavaType.INT8);
+            default -> throw new IllegalArgumentException("the bench hands ONNX Runtime FLOAT32, INT64, INT32, UINT8 "
+                    + "and INT8 inputs, not " + t.dtype());
         };
     }
 

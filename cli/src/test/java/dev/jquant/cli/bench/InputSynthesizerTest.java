@@ -81,6 +81,21 @@ class InputSynthesizerTest {
     }
 
     @Test
+    void eightBitInputsSpreadOverTheirTypesRange() {
+        InputSynthesizer synthesizer = new InputSynthesizer(graph(
+                new ValueInfo("x", DType.UINT8, List.of(Dim.symbolic("batch"), Dim.fixed(4), Dim.fixed(16), Dim.fixed(16)))));
+        Tensor x = synthesizer.inputs(2, 0, 1).get("x");
+        assertEquals(DType.UINT8, x.dtype());
+        assertArrayEquals(new long[] {2, 4, 16, 16}, x.shape());
+        int[] values = new int[(int) x.elementCount()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = x.data().get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) & 0xFF;
+        }
+        assertTrue(Arrays.stream(values).max().orElseThrow() > 240 && Arrays.stream(values).min().orElseThrow() < 15,
+                "values spread over 0..255");
+    }
+
+    @Test
     void anUnbindableDimensionIsNamed() {
         ValueInfo image = new ValueInfo("image", DType.FLOAT32, List.of(Dim.symbolic("batch"), Dim.fixed(3),
                 Dim.symbolic("height"), Dim.symbolic("width")));
@@ -93,7 +108,8 @@ class InputSynthesizerTest {
 
     @Test
     void unsupportedTypesAndUnknownRanksAreErrors() {
-        assertEquals("cannot synthesize input flags: BOOL[batch]: the bench makes FLOAT32, INT64 and INT32 inputs",
+        assertEquals("cannot synthesize input flags: BOOL[batch]: the bench makes FLOAT32, INT64, INT32, UINT8 and "
+                + "INT8 inputs",
                 assertThrows(IllegalArgumentException.class, () -> new InputSynthesizer(graph(
                         new ValueInfo("flags", DType.BOOL, List.of(Dim.symbolic("batch")))))).getMessage());
         assertEquals("cannot synthesize input x: FLOAT32[?]: the model does not declare its rank",

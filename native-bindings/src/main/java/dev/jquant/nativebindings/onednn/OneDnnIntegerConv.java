@@ -41,12 +41,7 @@ final class OneDnnIntegerConv extends OneDnnOperator {
     private long group;
     private boolean perChannelScales;
     private boolean xSigned;
-    private long images;
-    private int channels;
-    private int filterCount;
-    private long inputPositions;
-    private long outputPositions;
-    private int yBytes;
+    private ChannelsLast layout;
     private boolean xZeroPoint;
     private boolean bias;
     private float[] weightScales;
@@ -101,14 +96,10 @@ final class OneDnnIntegerConv extends OneDnnOperator {
         long filters = w[0];
         perChannelScales = requantized && Tensor.elementCount(ctx.inputShape(4)) != 1;
         weightScales = new float[perChannelScales ? (int) filters : 1];
-        images = x[0];
-        channels = Math.toIntExact(x[1]);
-        filterCount = Math.toIntExact(filters);
-        inputPositions = Tensor.elementCount(x) / images / channels;
-        outputPositions = Tensor.elementCount(outputShape) / images / filters;
-        yBytes = requantized ? 1 : Integer.BYTES;
+        layout = new ChannelsLast(x[0], Math.toIntExact(x[1]), Tensor.elementCount(x) / x[0] / x[1],
+                Math.toIntExact(filters), Tensor.elementCount(outputShape) / x[0] / filters, !requantized);
         yAt = align(Tensor.elementCount(x));
-        xZeroAt = align(yAt + Tensor.elementCount(outputShape) * yBytes);
+        xZeroAt = align(yAt + Tensor.elementCount(outputShape) * (requantized ? 1 : Integer.BYTES));
         yZeroAt = xZeroAt + Integer.BYTES;
         biasAt = yZeroAt + Integer.BYTES;
         ctx.reserveScratch(biasAt + (bias ? filters * Float.BYTES : 0));
@@ -142,7 +133,7 @@ final class OneDnnIntegerConv extends OneDnnOperator {
     @Override
     void beforePrimitive(ExecContext ctx) {
         MemorySegment scratch = ctx.scratch();
-        ChannelsLast.bytesToChannelsLast(ctx.input(0).data(), scratch, 0, images, channels, inputPositions, xSigned);
+        layout.copyIn(ctx.input(0).data(), scratch, 0, xSigned);
         if (xZeroPoint) {
             Tensor xZero = ctx.input(2);
             int zero = xZero == null ? 0 : Int8Weights.eightBit(xZero.data(), 0, xSigned);
@@ -165,7 +156,7 @@ final class OneDnnIntegerConv extends OneDnnOperator {
 
     @Override
     void afterPrimitive(ExecContext ctx) {
-        ChannelsLast.toChannelsFirst(ctx.scratch(), yAt, ctx.output(0).data(), images, filterCount, outputPositions, yBytes);
+        layout.copyOut(ctx.scratch(), yAt, ctx.output(0).data());
     }
 
     private static long align(long bytes) {
