@@ -1,6 +1,7 @@
 /**
- * The oneDNN backend: fp32 MatMul, Gemm and Conv on oneDNN 3.x primitives, every other node left to the
- * Java backend with the reason in the plan.
+ * The oneDNN backend: fp32 MatMul, Gemm and Conv, pooling, softmax and layer normalization on oneDNN 3.x
+ * primitives, ONNX's integer operators (ConvInteger, QLinearConv, MatMulInteger, QLinearMatMul) on its int8
+ * primitives, every other node left to the Java backend with the reason in the plan.
  *
  * <p><b>Quantized weights.</b> A MatMul by int8 weights (symmetric, one scale per output column or per
  * tensor) runs on oneDNN's uint8×int8 matmul: A is quantized in Java exactly as the Java backend's kernels
@@ -9,7 +10,14 @@
  * AVX2 adds pairs of byte products in saturating int16, so there only weights with codes within ±64 go to
  * oneDNN. Every other node reading a quantized weight is run by its Java operator on the quantized kernels,
  * decided in prepare (where the weight is known) rather than in {@code whyUnsupported} (which sees only the
- * node), so the plan lists such nodes under {@code onednn}.
+ * node); the plan then shows the node on {@code java} with the reason as a fallback.
+ *
+ * <p><b>ONNX's integer operators.</b> Their weights must be constant (packed once) and, after their zero points
+ * are subtracted, int8 within the same ±64 where the CPU lacks VNNI; activations go in as uint8 (an int8 one is
+ * shifted by 128, its zero point alike). oneDNN applies the zero points, the scales (per tensor or per output
+ * channel), the bias and the requantization itself; requantized outputs may differ from the Java backend's by
+ * one step where a value lies within float rounding of a half. Its int8 convolutions read channels-last
+ * activations only, so the operator copies x in and y out around the primitive.
  *
  * <p><b>Natives.</b> The JavaCPP presets {@code org.bytedeco:dnnl} (and the {@code org.bytedeco:opencl}
  * presets they inherit) load their JNI libraries from the platform jars on the class path (classifier
