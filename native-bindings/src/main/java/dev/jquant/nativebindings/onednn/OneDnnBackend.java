@@ -59,7 +59,8 @@ final class OneDnnBackend implements Backend {
             return node.domain() + ":" + node.opType() + ": not an ONNX default-domain operator";
         }
         return switch (node.opType()) {
-            case "MatMul", "Gemm", "MatMulInteger", "QLinearMatMul", "Conv", "ConvInteger", "QLinearConv", "Softmax", "LogSoftmax", "LayerNormalization", "MaxPool", "AveragePool" -> null;
+            case "MatMul", "Gemm", "MatMulInteger", "QLinearMatMul", "Conv", "ConvInteger", "QLinearConv", "Gelu",
+                    "Softmax", "LogSoftmax", "LayerNormalization", "MaxPool", "AveragePool" -> null;
             default -> node.opType() + ": not offloaded to oneDNN yet";
         };
     }
@@ -75,11 +76,12 @@ final class OneDnnBackend implements Backend {
             case "Conv" -> new OneDnnConv(this, node);
             case "ConvInteger", "QLinearConv" -> new OneDnnIntegerConv(this, node);
             case "MatMulInteger", "QLinearMatMul" -> new OneDnnIntegerMatMul(this, node);
+            case "Gelu" -> new OneDnnGelu(this, node);
             case "Softmax", "LogSoftmax" -> new OneDnnSoftmax(this, node);
             case "LayerNormalization" -> new OneDnnLayerNormalization(this, node);
             case "MaxPool", "AveragePool" -> new OneDnnPooling(this, node);
             default -> throw new IllegalArgumentException("no oneDNN operator for " + node.opType()
-                    + "; expected one of [AveragePool, Conv, ConvInteger, Gemm, LayerNormalization, LogSoftmax, MatMul, "
+                    + "; expected one of [AveragePool, Conv, ConvInteger, Gelu, Gemm, LayerNormalization, LogSoftmax, MatMul, "
                     + "MatMulInteger, MaxPool, QLinearConv, QLinearMatMul, Softmax]");
         };
     }

@@ -44,11 +44,6 @@ final class Int8Tensors {
         return t.data().toArray(ValueLayout.JAVA_INT);
     }
 
-    static void assertRunsOnOneDnn(OneNodeModel model) throws Exception {
-        String plan = model.plan(OneDnnBackendProvider.NAME);
-        assertTrue(plan.contains(" onednn ") && !plan.contains("fallback"), plan);
-    }
-
     /**
      * Requantized 8-bit outputs of {@code type} that agree to within one step, and differ at all in under 1% of
      * the elements: a difference happens only where a scaled sum lies within float rounding of a half.

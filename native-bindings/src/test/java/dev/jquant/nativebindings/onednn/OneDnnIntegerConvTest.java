@@ -52,7 +52,7 @@ class OneDnnIntegerConvTest {
                 Tensor xZero = tensors.bytes(xType, 1);
                 Map<String, Attribute> attributes = window(c[2], c[3], c[4], c[5], c[6]);
                 OneNodeModel model = OneNodeModel.of("ConvInteger", attributes, new Tensor[] {x, w, xZero}, DType.INT32, 1);
-                Int8Tensors.assertRunsOnOneDnn(model);
+                model.assertRunsOnOneDnn();
                 assertArrayEquals(Int8Tensors.ints(model.run("java", 1)), Int8Tensors.ints(model.run(OneDnnBackendProvider.NAME, 2)),
                         xType + " " + java.util.Arrays.toString(c));
             }
@@ -68,7 +68,7 @@ class OneDnnIntegerConvTest {
             java.util.Arrays.fill(pads, 1);
             OneNodeModel model = OneNodeModel.of("ConvInteger", Map.of("pads", new Attribute.IntsValue(pads)),
                     new Tensor[] {x, w}, DType.INT32, 1);
-            Int8Tensors.assertRunsOnOneDnn(model);
+            model.assertRunsOnOneDnn();
             assertArrayEquals(Int8Tensors.ints(model.run("java", 1)), Int8Tensors.ints(model.run(OneDnnBackendProvider.NAME, 1)));
         }
     }
@@ -89,7 +89,7 @@ class OneDnnIntegerConvTest {
         Tensor xZero = tensors.bytes(DType.UINT8, 1);
         OneNodeModel model = OneNodeModel.of("ConvInteger", window(1, 3, 1, 1, 1), new Tensor[] {x, w, xZero, wZero},
                 DType.INT32, 1, 3);
-        Int8Tensors.assertRunsOnOneDnn(model);
+        model.assertRunsOnOneDnn();
         assertArrayEquals(Int8Tensors.ints(model.run("java", 1)), Int8Tensors.ints(model.run(OneDnnBackendProvider.NAME, 1)));
     }
 
@@ -118,7 +118,7 @@ class OneDnnIntegerConvTest {
                     Tensor bias = Tensor.ofInts(b, filters);
                     Tensor[] operands = {x, xScale, xZero, w, wScale, null, yScale, yZero, bias};
                     OneNodeModel model = OneNodeModel.of("QLinearConv", window(group, 3, 1, 1, 1), operands, yType, 3);
-                    Int8Tensors.assertRunsOnOneDnn(model);
+                    model.assertRunsOnOneDnn();
                     Int8Tensors.assertWithinOne(model.run("java", 1), model.run(OneDnnBackendProvider.NAME, 2), yType);
                 }
             }
@@ -143,7 +143,7 @@ class OneDnnIntegerConvTest {
         OneNodeModel model = OneNodeModel.of("ConvInteger", Map.of(), new Tensor[] {x, w}, DType.INT32, 1);
         String plan = model.plan(OneDnnBackendProvider.NAME);
         if (OneDnnLibrary.load().int8SumsExact(127)) {
-            Int8Tensors.assertRunsOnOneDnn(model);
+            model.assertRunsOnOneDnn();
         } else {
             assertTrue(plan.contains("without VNNI oneDNN's sums saturate beyond ±" + SEVEN_BITS), plan);
         }

@@ -40,7 +40,7 @@ class OneDnnOnnxIntegerMatMulTest {
                 Tensor bZero = Tensor.allocate(DType.INT8, 24);
                 OneNodeModel model = OneNodeModel.of("MatMulInteger", Map.of(), new Tensor[] {a, b, aZero, bZero},
                         DType.INT32, 1, 3);
-                Int8Tensors.assertRunsOnOneDnn(model);
+                model.assertRunsOnOneDnn();
                 assertArrayEquals(Int8Tensors.ints(model.run("java", 1)), Int8Tensors.ints(model.run(OneDnnBackendProvider.NAME, 2)),
                         aType + " " + java.util.Arrays.toString(aShape));
             }
@@ -63,7 +63,7 @@ class OneDnnOnnxIntegerMatMulTest {
         Tensor a = tensors.bytes(DType.UINT8, 6, k);
         OneNodeModel model = OneNodeModel.of("MatMulInteger", Map.of(), new Tensor[] {a, b, tensors.bytes(DType.UINT8), bZero},
                 DType.INT32, 1, 3);
-        Int8Tensors.assertRunsOnOneDnn(model);
+        model.assertRunsOnOneDnn();
         assertArrayEquals(Int8Tensors.ints(model.run("java", 1)), Int8Tensors.ints(model.run(OneDnnBackendProvider.NAME, 1)));
     }
 
@@ -80,7 +80,7 @@ class OneDnnOnnxIntegerMatMulTest {
                         tensors.codes(SEVEN_BITS, 48, 20), Tensor.ofFloats(bs, scales), null, Tensor.ofFloats(new float[] {0.3f}),
                         Int8Tensors.scalar(yType, yType == DType.UINT8 ? 128 : 5)};
                 OneNodeModel model = OneNodeModel.of("QLinearMatMul", Map.of(), operands, yType, 3);
-                Int8Tensors.assertRunsOnOneDnn(model);
+                model.assertRunsOnOneDnn();
                 Int8Tensors.assertWithinOne(model.run("java", 1), model.run(OneDnnBackendProvider.NAME, 2), yType);
             }
         }

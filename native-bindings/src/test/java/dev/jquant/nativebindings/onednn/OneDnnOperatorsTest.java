@@ -121,7 +121,7 @@ class OneDnnOperatorsTest {
             for (long axis : new long[] {-1, 0, 1, 2}) {
                 Map<String, Attribute> attributes = Map.of("axis", new Attribute.IntValue(axis));
                 Tensor[] operands = {random(2, 3, 17)};
-                assertRunsOnOneDnn(OneNodeModel.of(op, attributes, operands));
+                OneNodeModel.of(op, attributes, operands).assertRunsOnOneDnn();
                 compare(op, attributes, operands);
             }
         }
@@ -137,7 +137,7 @@ class OneDnnOperatorsTest {
                 Map<String, Attribute> attributes = Map.of("axis", new Attribute.IntValue(axis),
                         "epsilon", new Attribute.FloatValue(1e-3f));
                 Tensor[] withBias = {random(shape), random(row), random(row)};
-                assertRunsOnOneDnn(OneNodeModel.of("LayerNormalization", attributes, withBias, 1, 2));
+                OneNodeModel.of("LayerNormalization", attributes, withBias, 1, 2).assertRunsOnOneDnn();
                 compare("LayerNormalization", attributes, withBias, 1, 2);
                 compare("LayerNormalization", attributes, new Tensor[] {random(shape), random(row)}, 1);
             }
@@ -164,15 +164,24 @@ class OneDnnOperatorsTest {
             }
             Map<String, Attribute> same = Map.of("kernel_shape", new Attribute.IntsValue(new long[] {3, 3}),
                     "strides", new Attribute.IntsValue(new long[] {2, 2}), "auto_pad", new Attribute.StringValue("SAME_UPPER"));
-            assertRunsOnOneDnn(OneNodeModel.of(op, same, new Tensor[] {random(1, 4, 7, 8)}));
+            OneNodeModel.of(op, same, new Tensor[] {random(1, 4, 7, 8)}).assertRunsOnOneDnn();
             compare(op, same, new Tensor[] {random(1, 4, 7, 8)});
             compare(op, Map.of("kernel_shape", new Attribute.IntsValue(new long[] {2})), new Tensor[] {random(2, 5, 9)});
         }
     }
 
-    private static void assertRunsOnOneDnn(OneNodeModel model) throws Exception {
-        String plan = model.plan(OneDnnBackendProvider.NAME);
-        assertTrue(plan.contains(" onednn ") && !plan.contains("fallback"), plan);
+    @Test
+    void geluBothFormsOverAWideRange() throws Exception {
+        for (String approximate : new String[] {"none", "tanh"}) {
+            float[] v = new float[3 * 1001];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (random.nextFloat() * 2 - 1) * 8;
+            }
+            Tensor x = Tensor.ofFloats(v, 3, v.length / 3);
+            Map<String, Attribute> attributes = Map.of("approximate", new Attribute.StringValue(approximate));
+            OneNodeModel.of("Gelu", attributes, new Tensor[] {x}).assertRunsOnOneDnn();
+            compare("Gelu", attributes, new Tensor[] {x});
+        }
     }
 
     /** Runs the node on Java (1 thread) and on oneDNN (1 and 2 threads) and compares. */

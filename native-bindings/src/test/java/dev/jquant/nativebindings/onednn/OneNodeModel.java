@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * A model of one node whose operands are either graph inputs (fed on each run) or initializers
@@ -84,6 +85,12 @@ final class OneNodeModel {
                 Session session = model.newSession(SessionOptions.builder().backend(backend).build())) {
             return session.describePlan(inputs);
         }
+    }
+
+    /** Fails unless the plan runs the node on oneDNN, with no fallback to Java. */
+    void assertRunsOnOneDnn() throws Exception {
+        String plan = plan(OneDnnBackendProvider.NAME);
+        Assertions.assertTrue(plan.contains(" onednn ") && !plan.contains("fallback"), plan);
     }
 
     static Tensor random(Random random, long... shape) {
