@@ -52,7 +52,7 @@ final class OneDnnBackend implements Backend {
 
     @Override
     public String whyUnsupported(Node node, int opset) {
-        if (isFusedMatMul(node)) {
+        if (isFusedMatMul(node) || isAttention(node)) {
             return null;
         }
         if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {
@@ -69,6 +69,9 @@ final class OneDnnBackend implements Backend {
     public Operator createOperator(Node node, int opset) {
         if (isFusedMatMul(node)) {
             return new OneDnnMatMul(this, node);
+        }
+        if (isAttention(node)) {
+            return new OneDnnAttention(this, node);
         }
         return switch (node.opType()) {
             case "MatMul" -> new OneDnnMatMul(this, node);
@@ -92,6 +95,11 @@ final class OneDnnBackend implements Backend {
      */
     private static boolean isFusedMatMul(Node node) {
         return node.domain().equals(Operators.JQUANT_DOMAIN) && node.opType().equals("FusedMatMul");
+    }
+
+    /** jquant's fused multi-head attention, run as three oneDNN primitives. */
+    private static boolean isAttention(Node node) {
+        return node.domain().equals(Operators.JQUANT_DOMAIN) && node.opType().equals("Attention");
     }
 
     OneDnnLibrary library() {

@@ -36,6 +36,11 @@ record Operand(int argument, Source source, int index, long[] dims, long[] strid
         return new Operand(argument, Source.OUTPUT, index, dims, Dnnl.rowMajorStrides(dims), dnnl_f32);
     }
 
+    /** Output {@code index} seen through element {@code strides}, e.g. one head's columns. */
+    static Operand output(int argument, int index, long[] dims, long[] strides) {
+        return new Operand(argument, Source.OUTPUT, index, dims, strides, dnnl_f32);
+    }
+
     /** Input {@code index}, packed when it is constant, else handed over on every run like any input. */
     static Operand weights(int argument, int index, long[] dims, long[] strides, boolean constant) {
         return new Operand(argument, constant ? Source.PACKED_INPUT : Source.INPUT, index, dims, strides, dnnl_f32);

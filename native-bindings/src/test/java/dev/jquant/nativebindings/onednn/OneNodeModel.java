@@ -45,6 +45,12 @@ final class OneNodeModel {
     /** {@link #of(String, Map, Tensor[], int...)} for a node whose output is of {@code outputType}. */
     static OneNodeModel of(String opType, Map<String, Attribute> attributes, Tensor[] operands, DType outputType,
             int... constant) {
+        return of("", opType, attributes, operands, outputType, constant);
+    }
+
+    /** {@link #of(String, Map, Tensor[], DType, int...)} for an operator of {@code domain}, e.g. jquant's own. */
+    static OneNodeModel of(String domain, String opType, Map<String, Attribute> attributes, Tensor[] operands,
+            DType outputType, int... constant) {
         List<String> names = new ArrayList<>();
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         Map<String, Tensor> initializers = new LinkedHashMap<>();
@@ -64,7 +70,7 @@ final class OneNodeModel {
                 declared.add(new ValueInfo(name, operands[i].dtype(), null));
             }
         }
-        Node node = new Node(opType.toLowerCase(), opType, names, List.of("y"), attributes);
+        Node node = new Node(opType.toLowerCase(), opType, domain, names, List.of("y"), attributes);
         Graph graph = new Graph("one-node", OPSET, declared, List.of(new ValueInfo("y", outputType, null)),
                 List.of(node), initializers, Map.of());
         return new OneNodeModel(graph, inputs);
