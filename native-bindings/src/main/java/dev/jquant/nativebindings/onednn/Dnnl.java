@@ -42,6 +42,22 @@ final class Dnnl {
         return strides;
     }
 
+    /**
+     * The element strides of {@code dims} ({@code [N, C, D1..Dr]}) laid out channels-last, {@code [N, D1..Dr, C]}:
+     * the activation layout oneDNN's convolution kernels read fastest on x86 (int8 ones read no other).
+     */
+    static long[] channelsLastStrides(long[] dims) {
+        long[] strides = new long[dims.length];
+        strides[1] = 1;
+        long stride = Math.max(dims[1], 1);
+        for (int d = dims.length - 1; d >= 2; d--) {
+            strides[d] = stride;
+            stride *= Math.max(dims[d], 1);
+        }
+        strides[0] = stride;
+        return strides;
+    }
+
     /** The execution-argument id of the {@code src1} operand of the binary post-op at {@code index} in the chain. */
     static int binaryPostOpArgument(int index) {
         return DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * (index + 1) | DNNL_ARG_SRC_1;

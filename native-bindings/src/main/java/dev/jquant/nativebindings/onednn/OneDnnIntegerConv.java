@@ -21,9 +21,10 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
  * int32 with x's zero point taken out; for QLinearConv the primitive also applies the scales (w's per tensor or
  * per output channel), adds the bias, and writes y requantized with y's scale and zero point.
  *
- * <p>What the primitive is given: x copied channels-last into scratch (oneDNN's int8 kernels read no other layout),
- * an int8 x shifted to uint8 on the way ({@code x + 128}, its zero point moved alike, so {@code x − x_zero_point}
- * is unchanged); y written channels-last into scratch and copied into the output after it; the constant weights minus their zero points as int8, packed
+ * <p>What the primitive is given: x reordered channels-last into scratch (oneDNN's int8 kernels read no other
+ * layout; given channels-first it falls back to its reference loops), an int8 x first shifted to uint8
+ * ({@code x + 128}, its zero point moved alike, so {@code x − x_zero_point} is unchanged); y written channels-last
+ * into scratch and reordered into the output after it; the constant weights minus their zero points as int8, packed
  * once; QLinearConv's int32 bias as floats {@code B·x_scale·w_scale} in scratch, because oneDNN adds the bias
  * after scaling. The Java operator runs the node where W is not a constant, {@code w − w_zero_point} leaves int8,
  * or, without VNNI, the weights exceed ±64 (oneDNN's sums would saturate; see {@link OneDnnLibrary#int8SumsExact}).
@@ -41,12 +42,12 @@ final class OneDnnIntegerConv extends OneDnnOperator {
     private long group;
     private boolean perChannelScales;
     private boolean xSigned;
-    private ChannelsLast layout;
+    private long xBytes;
     private boolean xZeroPoint;
     private boolean bias;
     private float[] weightScales;
     private Int8Weights weights;
-    // Byte offsets in the step's scratch, which holds x (as uint8) and y channels-last at 0 and yAt.
+    // Byte offsets in the step's scratch: an int8 x shifted to uint8 at 0, then x and y channels-last.
     private long yAt;
     private long xZeroAt;
     private long yZeroAt;
@@ -96,23 +97,28 @@ final class OneDnnIntegerConv extends OneDnnOperator {
         long filters = w[0];
         perChannelScales = requantized && Tensor.elementCount(ctx.inputShape(4)) != 1;
         weightScales = new float[perChannelScales ? (int) filters : 1];
-        layout = new ChannelsLast(x[0], Math.toIntExact(x[1]), Tensor.elementCount(x) / x[0] / x[1],
-                Math.toIntExact(filters), Tensor.elementCount(outputShape) / x[0] / filters, !requantized);
-        yAt = align(Tensor.elementCount(x));
+        xBytes = Tensor.elementCount(x);
+        long xAt = align(xBytes); // after the uint8 copy of an int8 x
+        yAt = align(xAt + xBytes);
         xZeroAt = align(yAt + Tensor.elementCount(outputShape) * (requantized ? 1 : Integer.BYTES));
         yZeroAt = xZeroAt + Integer.BYTES;
         biasAt = yZeroAt + Integer.BYTES;
         ctx.reserveScratch(biasAt + (bias ? filters * Float.BYTES : 0));
 
+        Operand channelsLastX = Operand.scratch(DNNL_ARG_SRC, xAt, x, Dnnl.channelsLastStrides(x), dnnl_u8);
+        reorder(true, xSigned ? Operand.scratch(DNNL_ARG_FROM, 0, x, dnnl_u8) : Operand.input(DNNL_ARG_FROM, 0, x).as(dnnl_u8),
+                channelsLastX);
         List<Operand> operands = new ArrayList<>();
-        operands.add(Operand.scratch(DNNL_ARG_SRC, 0, x, ChannelsLast.strides(x), dnnl_u8));
+        operands.add(channelsLastX);
         long[] wDims = ConvolutionWindow.weightDims(w, group);
         operands.add(Operand.weights(DNNL_ARG_WEIGHTS, wInput, wDims, Dnnl.rowMajorStrides(wDims), true).as(dnnl_s8));
         if (bias) {
             operands.add(Operand.scratch(DNNL_ARG_BIAS, biasAt, new long[] {filters}, dnnl_f32));
         }
         int yType = !requantized ? dnnl_s32 : ctx.inputType(7) == DType.INT8 ? dnnl_s8 : dnnl_u8;
-        operands.add(Operand.scratch(DNNL_ARG_DST, yAt, outputShape, ChannelsLast.strides(outputShape), yType));
+        Operand channelsLastY = Operand.scratch(DNNL_ARG_DST, yAt, outputShape, Dnnl.channelsLastStrides(outputShape), yType);
+        operands.add(channelsLastY);
+        reorder(false, channelsLastY, Operand.output(DNNL_ARG_TO, 0, outputShape).as(yType));
         if (xZeroPoint) {
             operands.add(Operand.scratch(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, xZeroAt, new long[] {1}, dnnl_s32));
         }
@@ -133,7 +139,9 @@ final class OneDnnIntegerConv extends OneDnnOperator {
     @Override
     void beforePrimitive(ExecContext ctx) {
         MemorySegment scratch = ctx.scratch();
-        layout.copyIn(ctx.input(0).data(), scratch, 0, xSigned);
+        if (xSigned) {
+            UnsignedActivations.shift(ctx.input(0).data(), scratch, xBytes);
+        }
         if (xZeroPoint) {
             Tensor xZero = ctx.input(2);
             int zero = xZero == null ? 0 : Int8Weights.eightBit(xZero.data(), 0, xSigned);
@@ -152,11 +160,6 @@ final class OneDnnIntegerConv extends OneDnnOperator {
                 scratch.set(ValueLayout.JAVA_FLOAT, biasAt + m * Float.BYTES, b.getAtIndex(ValueLayout.JAVA_INT, m) * scale);
             }
         }
-    }
-
-    @Override
-    void afterPrimitive(ExecContext ctx) {
-        layout.copyOut(ctx.scratch(), yAt, ctx.output(0).data());
     }
 
     private static long align(long bytes) {

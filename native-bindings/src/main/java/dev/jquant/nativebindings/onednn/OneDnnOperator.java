@@ -1,11 +1,14 @@
 package dev.jquant.nativebindings.onednn;
 
+import static org.bytedeco.dnnl.global.dnnl.*;
+
 import dev.jquant.runtime.graph.Node;
 import dev.jquant.runtime.ops.ExecContext;
 import dev.jquant.runtime.ops.Operator;
 import dev.jquant.runtime.ops.PrepareContext;
 import dev.jquant.runtime.quant.QuantizedTensor;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.dnnl_memory_desc;
@@ -30,6 +33,9 @@ abstract class OneDnnOperator implements Operator {
     private final NativeResources owned;
 
     private OneDnnPrimitive primitive;
+    /** Reorders run just before and just after {@link #primitive}, added while describing. */
+    private final List<OneDnnPrimitive> reordersBefore = new ArrayList<>();
+    private final List<OneDnnPrimitive> reordersAfter = new ArrayList<>();
     /** Non-null when the Java operator runs this node for these shapes. */
     private Operator java;
     /** Why {@link #java} runs it. */
@@ -50,6 +56,20 @@ abstract class OneDnnOperator implements Operator {
      * null when oneDNN has nothing to compute here and the Java operator should run the node (see {@link #onJava}).
      */
     abstract List<Operand> describe(PrepareContext ctx, long[] outputShape);
+
+    /**
+     * While describing: copies {@code from} into {@code to} (same dimensions and type, other strides) with a oneDNN
+     * reorder, just before the primitive when {@code before} (after {@link #beforePrimitive}), else just after it
+     * (before {@link #afterPrimitive}); e.g. into and out of the layout the primitive's fast kernels read.
+     */
+    final void reorder(boolean before, Operand from, Operand to) {
+        List<Operand> operands = List.of(from.at(DNNL_ARG_FROM), to.at(DNNL_ARG_TO));
+        OneDnnPrimitive reorder = new OneDnnPrimitive(backend, node.opType() + " node '" + node.name() + "' reorder",
+                operands, new MemorySegment[2], (temp, layouts, attributes) -> temp.primitiveDesc("reorder",
+                        pd -> dnnl_reorder_primitive_desc_create(pd, layouts.get(DNNL_ARG_FROM), backend.engine(),
+                                layouts.get(DNNL_ARG_TO), backend.engine(), attributes)));
+        (before ? reordersBefore : reordersAfter).add(reorder);
+    }
 
     /** What {@link #describe} returns when the Java operator should run the node, for {@code reason}. */
     final List<Operand> onJava(String reason) {
@@ -137,7 +157,13 @@ abstract class OneDnnOperator implements Operator {
         }
         backend.library().setThreads(threads);
         beforePrimitive(ctx);
+        for (int i = 0; i < reordersBefore.size(); i++) { // indexed: an iterator per run would be garbage
+            reordersBefore.get(i).run(ctx);
+        }
         primitive.run(ctx);
+        for (int i = 0; i < reordersAfter.size(); i++) {
+            reordersAfter.get(i).run(ctx);
+        }
         afterPrimitive(ctx);
     }
 
@@ -155,7 +181,13 @@ abstract class OneDnnOperator implements Operator {
     private void build(int threads) {
         owned.close();
         backend.library().setThreads(threads);
+        for (OneDnnPrimitive reorder : reordersBefore) {
+            reorder.build(owned, threads);
+        }
         primitive.build(owned, threads);
+        for (OneDnnPrimitive reorder : reordersAfter) {
+            reorder.build(owned, threads);
+        }
         builtThreads = threads;
     }
 }

@@ -56,6 +56,11 @@ record Operand(int argument, Source source, int index, long[] dims, long[] strid
         return new Operand(argument, Source.SCRATCH, Math.toIntExact(offset), dims, strides, dataType);
     }
 
+    /** This operand as the argument {@code id}, e.g. a reorder's {@code DNNL_ARG_FROM}. */
+    Operand at(int id) {
+        return new Operand(id, source, index, dims, strides, dataType);
+    }
+
     /** This operand seen as elements of {@code type}, e.g. int8 codes or int32 accumulators. */
     Operand as(int type) {
         return new Operand(argument, source, index, dims, strides, type);

@@ -17,7 +17,7 @@
  * shifted by 128, its zero point alike). oneDNN applies the zero points, the scales (per tensor or per output
  * channel), the bias and the requantization itself; requantized outputs may differ from the Java backend's by
  * one step where a value lies within float rounding of a half. Its int8 convolutions read channels-last
- * activations only, so the operator copies x in and y out around the primitive.
+ * activations only, so oneDNN reorders x in and y out around the primitive.
  *
  * <p><b>Natives.</b> The JavaCPP presets {@code org.bytedeco:dnnl} (and the {@code org.bytedeco:opencl}
  * presets they inherit) load their JNI libraries from the platform jars on the class path (classifier
