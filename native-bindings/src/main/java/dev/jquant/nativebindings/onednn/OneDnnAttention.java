@@ -30,18 +30,14 @@ final class OneDnnAttention implements Operator {
 
     private final OneDnnBackend backend;
     private final Node node;
-    private final NativeResources owned;
-
-    private final List<OneDnnPrimitive> stages = new ArrayList<>();
+    private final PrimitiveSequence stages;
     private Operator java;
     private String javaReason;
-    private int builtThreads;
-    private boolean closed;
 
     OneDnnAttention(OneDnnBackend backend, Node node) {
         this.backend = backend;
         this.node = node;
-        this.owned = backend.newResources();
+        this.stages = new PrimitiveSequence(backend, "Attention node '" + node.name() + "'");
     }
 
     @Override
@@ -108,10 +104,9 @@ final class OneDnnAttention implements Operator {
                         pd, backend.engine(), layouts.get(DNNL_ARG_SRC), layouts.get(DNNL_ARG_WEIGHTS), null,
                         layouts.get(DNNL_ARG_DST), attributes))));
         try {
-            build(1);
-        } catch (IllegalStateException e) {
-            stages.clear();
-            owned.close();
+            stages.build(1);
+        } catch (IllegalStateException e) { // no implementation for these shapes (e.g. the mask's broadcast)
+            stages.close();
             takeOver(checked, e.getMessage());
         }
     }
@@ -140,34 +135,14 @@ final class OneDnnAttention implements Operator {
             java.execute(ctx);
             return;
         }
-        if (closed) {
-            throw new IllegalStateException("Attention node '" + node.name() + "': its oneDNN primitives were closed");
-        }
-        int threads = ctx.parallel().threads();
-        if (threads != builtThreads) {
-            build(threads);
-        }
-        backend.library().setThreads(threads);
-        for (int i = 0; i < stages.size(); i++) { // indexed: an iterator per run would be garbage
-            stages.get(i).run(ctx);
-        }
+        stages.run(ctx);
     }
 
     @Override
     public void close() {
-        closed = true;
-        backend.release(owned);
+        stages.close();
         if (java != null) {
             java.close();
         }
-    }
-
-    private void build(int threads) {
-        owned.close();
-        backend.library().setThreads(threads);
-        for (OneDnnPrimitive stage : stages) {
-            stage.build(owned, threads);
-        }
-        builtThreads = threads;
     }
 }

@@ -2,7 +2,6 @@ package dev.jquant.nativebindings.onednn;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
-import dev.jquant.runtime.DType;
 import dev.jquant.runtime.Tensor;
 import dev.jquant.runtime.graph.Node;
 import dev.jquant.runtime.ops.ExecContext;
@@ -40,17 +39,12 @@ final class OneDnnIntegerConv extends OneDnnOperator {
 
     private ConvolutionWindow window;
     private long group;
-    private boolean perChannelScales;
-    private boolean xSigned;
+    private OnnxIntegerParameters parameters;
     private long xBytes;
-    private boolean xZeroPoint;
     private boolean bias;
     private float[] weightScales;
     private Int8Weights weights;
     // Byte offsets in the step's scratch: an int8 x shifted to uint8 at 0, then x and y channels-last.
-    private long yAt;
-    private long xZeroAt;
-    private long yZeroAt;
     private long biasAt;
 
     OneDnnIntegerConv(OneDnnBackend backend, Node node) {
@@ -78,9 +72,9 @@ final class OneDnnIntegerConv extends OneDnnOperator {
         if (ctx.hasInput(wZeroInput) && wZero == null) {
             return onJava("w_zero_point (input " + wZeroInput + ") is computed at run time");
         }
-        if (requantized && (ctx.inputType(1) != DType.FLOAT32 || ctx.inputType(4) != DType.FLOAT32
-                || ctx.inputType(6) != DType.FLOAT32)) {
-            return onJava("oneDNN takes float32 scales only");
+        String scalesWhyNot = OnnxIntegerParameters.whyNot(ctx, requantized);
+        if (scalesWhyNot != null) {
+            return onJava(scalesWhyNot);
         }
         long perFilter = constantWeights.elementCount() / w[0];
         weights = ctx.derivedFromInput(wInput, Int8Weights.kind(wZero), () -> Int8Weights.of(constantWeights, wZero, perFilter));
@@ -91,22 +85,20 @@ final class OneDnnIntegerConv extends OneDnnOperator {
 
         window = ConvolutionWindow.of(node, x, w, outputShape);
         group = node.attrInt("group", 1);
-        xSigned = ctx.inputType(0) == DType.INT8;
-        xZeroPoint = xSigned || ctx.hasInput(2);
         bias = requantized && ctx.hasInput(8);
         long filters = w[0];
-        perChannelScales = requantized && Tensor.elementCount(ctx.inputShape(4)) != 1;
-        weightScales = new float[perChannelScales ? (int) filters : 1];
         xBytes = Tensor.elementCount(x);
         long xAt = align(xBytes); // after the uint8 copy of an int8 x
-        yAt = align(xAt + xBytes);
-        xZeroAt = align(yAt + Tensor.elementCount(outputShape) * (requantized ? 1 : Integer.BYTES));
-        yZeroAt = xZeroAt + Integer.BYTES;
-        biasAt = yZeroAt + Integer.BYTES;
+        long yAt = align(xAt + xBytes);
+        // The output channels: [M] or [group, M/group] of the weights.
+        parameters = new OnnxIntegerParameters(ctx, requantized, group > 1 ? 0b11 : 0b1,
+                align(yAt + Tensor.elementCount(outputShape) * (requantized ? 1 : Integer.BYTES)));
+        weightScales = new float[(int) parameters.weightScales()];
+        biasAt = parameters.scratchEnd();
         ctx.reserveScratch(biasAt + (bias ? filters * Float.BYTES : 0));
 
         Operand channelsLastX = Operand.scratch(DNNL_ARG_SRC, xAt, x, Dnnl.channelsLastStrides(x), dnnl_u8);
-        reorder(true, xSigned ? Operand.scratch(DNNL_ARG_FROM, 0, x, dnnl_u8) : Operand.input(DNNL_ARG_FROM, 0, x).as(dnnl_u8),
+        reorder(true, parameters.signed() ? Operand.scratch(DNNL_ARG_FROM, 0, x, dnnl_u8) : Operand.input(DNNL_ARG_FROM, 0, x).as(dnnl_u8),
                 channelsLastX);
         List<Operand> operands = new ArrayList<>();
         operands.add(channelsLastX);
@@ -115,19 +107,11 @@ final class OneDnnIntegerConv extends OneDnnOperator {
         if (bias) {
             operands.add(Operand.scratch(DNNL_ARG_BIAS, biasAt, new long[] {filters}, dnnl_f32));
         }
-        int yType = !requantized ? dnnl_s32 : ctx.inputType(7) == DType.INT8 ? dnnl_s8 : dnnl_u8;
+        int yType = parameters.outputType(ctx);
         Operand channelsLastY = Operand.scratch(DNNL_ARG_DST, yAt, outputShape, Dnnl.channelsLastStrides(outputShape), yType);
         operands.add(channelsLastY);
         reorder(false, channelsLastY, Operand.output(DNNL_ARG_TO, 0, outputShape).as(yType));
-        if (xZeroPoint) {
-            operands.add(Operand.scratch(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, xZeroAt, new long[] {1}, dnnl_s32));
-        }
-        if (requantized) {
-            operands.add(Operand.input(DNNL_ARG_ATTR_SCALES | DNNL_ARG_SRC, 1, new long[] {1}));
-            operands.add(Operand.input(DNNL_ARG_ATTR_SCALES | DNNL_ARG_WEIGHTS, 4, new long[] {weightScales.length}));
-            operands.add(Operand.input(DNNL_ARG_ATTR_SCALES | DNNL_ARG_DST, 6, new long[] {1}));
-            operands.add(Operand.scratch(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, yZeroAt, new long[] {1}, dnnl_s32));
-        }
+        parameters.addOperands(operands);
         return operands;
     }
 
@@ -139,24 +123,17 @@ final class OneDnnIntegerConv extends OneDnnOperator {
     @Override
     void beforePrimitive(ExecContext ctx) {
         MemorySegment scratch = ctx.scratch();
-        if (xSigned) {
+        if (parameters.signed()) {
             UnsignedActivations.shift(ctx.input(0).data(), scratch, xBytes);
         }
-        if (xZeroPoint) {
-            Tensor xZero = ctx.input(2);
-            int zero = xZero == null ? 0 : Int8Weights.eightBit(xZero.data(), 0, xSigned);
-            scratch.set(ValueLayout.JAVA_INT, xZeroAt, xSigned ? zero + UnsignedActivations.SHIFT : zero);
-        }
-        if (requantized) {
-            Tensor yZero = ctx.input(7);
-            scratch.set(ValueLayout.JAVA_INT, yZeroAt, Int8Weights.eightBit(yZero.data(), 0, yZero.dtype() == DType.INT8));
-        }
+        parameters.writeZeroPoints(ctx);
         if (bias) {
-            float xScale = ctx.input(1).data().get(ValueLayout.JAVA_FLOAT, 0);
-            MemorySegment.copy(ctx.input(4).data(), ValueLayout.JAVA_FLOAT, 0, weightScales, 0, weightScales.length);
+            float xScale = ctx.input(OnnxIntegerParameters.X_SCALE).data().get(ValueLayout.JAVA_FLOAT, 0);
+            MemorySegment.copy(ctx.input(OnnxIntegerParameters.W_SCALE).data(), ValueLayout.JAVA_FLOAT, 0, weightScales, 0,
+                    weightScales.length);
             MemorySegment b = ctx.input(8).data();
             for (long m = 0, filters = b.byteSize() / Integer.BYTES; m < filters; m++) {
-                float scale = xScale * weightScales[perChannelScales ? (int) m : 0];
+                float scale = xScale * weightScales[weightScales.length == 1 ? 0 : (int) m];
                 scratch.set(ValueLayout.JAVA_FLOAT, biasAt + m * Float.BYTES, b.getAtIndex(ValueLayout.JAVA_INT, m) * scale);
             }
         }
@@ -169,17 +146,7 @@ final class OneDnnIntegerConv extends OneDnnOperator {
     @Override
     dnnl_primitive_desc descriptor(NativeResources temp, Map<Integer, dnnl_memory_desc> layouts,
             dnnl_primitive_attr attributes) {
-        if (xZeroPoint) {
-            Dnnl.check(dnnl_primitive_attr_set_zero_points_mask(attributes, DNNL_ARG_SRC, 0), "x zero point");
-        }
-        if (requantized) {
-            int perChannel = group > 1 ? 0b11 : 0b1; // the output channels: [M] or [group, M/group] of the weights
-            Dnnl.check(dnnl_primitive_attr_set_scales_mask(attributes, DNNL_ARG_SRC, 0), "x scale");
-            Dnnl.check(dnnl_primitive_attr_set_scales_mask(attributes, DNNL_ARG_WEIGHTS, perChannelScales ? perChannel : 0),
-                    "w scales");
-            Dnnl.check(dnnl_primitive_attr_set_scales_mask(attributes, DNNL_ARG_DST, 0), "y scale");
-            Dnnl.check(dnnl_primitive_attr_set_zero_points_mask(attributes, DNNL_ARG_DST, 0), "y zero point");
-        }
+        parameters.setAttributes(attributes);
         return temp.primitiveDesc("int8 convolution", pd -> dnnl_convolution_forward_primitive_desc_create(pd,
                 backend.engine(), dnnl_forward_inference, dnnl_convolution_direct, layouts.get(DNNL_ARG_SRC),
                 layouts.get(DNNL_ARG_WEIGHTS), layouts.get(DNNL_ARG_BIAS), layouts.get(DNNL_ARG_DST),

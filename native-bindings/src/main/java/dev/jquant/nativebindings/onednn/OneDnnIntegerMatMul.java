@@ -8,7 +8,6 @@ import dev.jquant.runtime.graph.Node;
 import dev.jquant.runtime.ops.ExecContext;
 import dev.jquant.runtime.ops.PrepareContext;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +33,9 @@ final class OneDnnIntegerMatMul extends OneDnnOperator {
     private final int bInput;
     private final int bZeroInput;
 
-    private boolean aSigned;
+    private OnnxIntegerParameters parameters;
     private long aBytes;
-    private boolean aZeroPoint;
-    private boolean perColumnScales;
     private Int8Weights weights;
-    // Byte offsets in the step's scratch, after the uint8 copy of an int8 A.
-    private long aZeroAt;
-    private long yZeroAt;
 
     OneDnnIntegerMatMul(OneDnnBackend backend, Node node) {
         super(backend, node);
@@ -70,9 +64,12 @@ final class OneDnnIntegerMatMul extends OneDnnOperator {
         if (ctx.hasInput(bZeroInput) && bZero == null) {
             return onJava("b_zero_point (input " + bZeroInput + ") is computed at run time");
         }
-        if (requantized && (ctx.inputType(1) != DType.FLOAT32 || ctx.inputType(4) != DType.FLOAT32
-                || ctx.inputType(6) != DType.FLOAT32 || Tensor.elementCount(ctx.inputShape(1)) != 1)) {
-            return onJava("oneDNN takes float32 scales, A's per tensor");
+        String scalesWhyNot = OnnxIntegerParameters.whyNot(ctx, requantized);
+        if (scalesWhyNot != null) {
+            return onJava(scalesWhyNot);
+        }
+        if (requantized && Tensor.elementCount(ctx.inputShape(OnnxIntegerParameters.X_SCALE)) != 1) {
+            return onJava("A's scale is per row; oneDNN takes one per tensor");
         }
         weights = ctx.derivedFromInput(bInput, Int8Weights.kind(bZero), () -> Int8Weights.of(constantB, bZero, 1));
         String whyNot = weights.whyNot(backend.library());
@@ -80,30 +77,19 @@ final class OneDnnIntegerMatMul extends OneDnnOperator {
             return onJava(whyNot);
         }
 
-        aSigned = ctx.inputType(0) == DType.INT8;
         aBytes = Tensor.elementCount(a);
-        aZeroPoint = aSigned || ctx.hasInput(2);
-        aZeroAt = aSigned ? (aBytes + 63) / 64 * 64 : 0;
-        yZeroAt = aZeroAt + Integer.BYTES;
-        ctx.reserveScratch(yZeroAt + Integer.BYTES);
+        // After the uint8 copy of an int8 A; per-column scales index B's [K, N] along N.
+        parameters = new OnnxIntegerParameters(ctx, requantized, 1 << 1,
+                ctx.inputType(0) == DType.INT8 ? (aBytes + 63) / 64 * 64 : 0);
+        ctx.reserveScratch(parameters.scratchEnd());
 
         long rows = aBytes / k;
         long[] aDims = {rows, k};
         List<Operand> operands = new ArrayList<>();
-        operands.add(aSigned ? Operand.scratch(DNNL_ARG_SRC, 0, aDims, dnnl_u8) : Operand.input(DNNL_ARG_SRC, 0, aDims).as(dnnl_u8));
+        operands.add(parameters.signed() ? Operand.scratch(DNNL_ARG_SRC, 0, aDims, dnnl_u8) : Operand.input(DNNL_ARG_SRC, 0, aDims).as(dnnl_u8));
         operands.add(Operand.weights(DNNL_ARG_WEIGHTS, bInput, b, Dnnl.rowMajorStrides(b), true).as(dnnl_s8));
-        int yType = !requantized ? dnnl_s32 : ctx.inputType(7) == DType.INT8 ? dnnl_s8 : dnnl_u8;
-        operands.add(Operand.output(DNNL_ARG_DST, 0, new long[] {rows, n}).as(yType));
-        if (aZeroPoint) {
-            operands.add(Operand.scratch(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, aZeroAt, new long[] {1}, dnnl_s32));
-        }
-        if (requantized) {
-            perColumnScales = Tensor.elementCount(ctx.inputShape(4)) != 1;
-            operands.add(Operand.input(DNNL_ARG_ATTR_SCALES | DNNL_ARG_SRC, 1, new long[] {1}));
-            operands.add(Operand.input(DNNL_ARG_ATTR_SCALES | DNNL_ARG_WEIGHTS, 4, new long[] {perColumnScales ? n : 1}));
-            operands.add(Operand.input(DNNL_ARG_ATTR_SCALES | DNNL_ARG_DST, 6, new long[] {1}));
-            operands.add(Operand.scratch(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, yZeroAt, new long[] {1}, dnnl_s32));
-        }
+        operands.add(Operand.output(DNNL_ARG_DST, 0, new long[] {rows, n}).as(parameters.outputType(ctx)));
+        parameters.addOperands(operands);
         return operands;
     }
 
@@ -114,33 +100,16 @@ final class OneDnnIntegerMatMul extends OneDnnOperator {
 
     @Override
     void beforePrimitive(ExecContext ctx) {
-        MemorySegment scratch = ctx.scratch();
-        if (aSigned) {
-            UnsignedActivations.shift(ctx.input(0).data(), scratch, aBytes);
+        if (parameters.signed()) {
+            UnsignedActivations.shift(ctx.input(0).data(), ctx.scratch(), aBytes);
         }
-        if (aZeroPoint) {
-            Tensor aZero = ctx.input(2);
-            int zero = aZero == null ? 0 : Int8Weights.eightBit(aZero.data(), 0, aSigned);
-            scratch.set(ValueLayout.JAVA_INT, aZeroAt, aSigned ? zero + UnsignedActivations.SHIFT : zero);
-        }
-        if (requantized) {
-            Tensor yZero = ctx.input(7);
-            scratch.set(ValueLayout.JAVA_INT, yZeroAt, Int8Weights.eightBit(yZero.data(), 0, yZero.dtype() == DType.INT8));
-        }
+        parameters.writeZeroPoints(ctx);
     }
 
     @Override
     dnnl_primitive_desc descriptor(NativeResources temp, Map<Integer, dnnl_memory_desc> layouts,
             dnnl_primitive_attr attributes) {
-        if (aZeroPoint) {
-            Dnnl.check(dnnl_primitive_attr_set_zero_points_mask(attributes, DNNL_ARG_SRC, 0), "a zero point");
-        }
-        if (requantized) {
-            Dnnl.check(dnnl_primitive_attr_set_scales_mask(attributes, DNNL_ARG_SRC, 0), "a scale");
-            Dnnl.check(dnnl_primitive_attr_set_scales_mask(attributes, DNNL_ARG_WEIGHTS, perColumnScales ? 1 << 1 : 0), "b scales");
-            Dnnl.check(dnnl_primitive_attr_set_scales_mask(attributes, DNNL_ARG_DST, 0), "y scale");
-            Dnnl.check(dnnl_primitive_attr_set_zero_points_mask(attributes, DNNL_ARG_DST, 0), "y zero point");
-        }
+        parameters.setAttributes(attributes);
         return temp.primitiveDesc("int8 matmul", pd -> dnnl_matmul_primitive_desc_create(pd, backend.engine(),
                 layouts.get(DNNL_ARG_SRC), layouts.get(DNNL_ARG_WEIGHTS), null, layouts.get(DNNL_ARG_DST), attributes));
     }

@@ -20,9 +20,7 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
  * {@link JavaPreparation}), asks the subclass for the primitive's operands, and builds the
  * {@link OneDnnPrimitive}; {@link #execute} runs it on this step's tensors, allocating nothing.
  *
- * <p>The primitive is built for one thread in prepare (the thread count is not part of
- * {@link PrepareContext}) and rebuilt on the first run of a session with more threads, since some
- * implementations fix their work split when created. Where oneDNN has nothing to compute (an empty
+ * <p>The primitive, and any reorders around it, form the node's {@link PrimitiveSequence}. Where oneDNN has nothing to compute (an empty
  * tensor) or cannot take the shapes, the prepared Java operator runs the node; so it does, on its quantized
  * kernels, where the node reads a quantized weight the subclass has no integer primitive for.
  */
@@ -30,10 +28,8 @@ abstract class OneDnnOperator implements Operator {
 
     final OneDnnBackend backend;
     final Node node;
-    private final NativeResources owned;
-
-    private OneDnnPrimitive primitive;
-    /** Reorders run just before and just after {@link #primitive}, added while describing. */
+    private final PrimitiveSequence primitives;
+    /** Reorders run just before and just after the primitive, added while describing. */
     private final List<OneDnnPrimitive> reordersBefore = new ArrayList<>();
     private final List<OneDnnPrimitive> reordersAfter = new ArrayList<>();
     /** Non-null when the Java operator runs this node for these shapes. */
@@ -42,13 +38,11 @@ abstract class OneDnnOperator implements Operator {
     private String javaReason;
     /** Set by {@link #onJava} while describing. */
     private String describedReason;
-    private int builtThreads;
-    private boolean closed;
 
     OneDnnOperator(OneDnnBackend backend, Node node) {
         this.backend = backend;
         this.node = node;
-        this.owned = backend.newResources();
+        this.primitives = new PrimitiveSequence(backend, node.opType() + " node '" + node.name() + "'");
     }
 
     /**
@@ -132,9 +126,11 @@ abstract class OneDnnOperator implements Operator {
                 constants[i] = constantData(ctx, o.index());
             }
         }
-        primitive = new OneDnnPrimitive(backend, node.opType() + " node '" + node.name() + "'", operands, constants,
-                this::descriptor);
-        build(1);
+        reordersBefore.forEach(primitives::add);
+        primitives.add(new OneDnnPrimitive(backend, node.opType() + " node '" + node.name() + "'", operands, constants,
+                this::descriptor));
+        reordersAfter.forEach(primitives::add);
+        primitives.build(1);
     }
 
     @Override
@@ -148,46 +144,17 @@ abstract class OneDnnOperator implements Operator {
             java.execute(ctx);
             return;
         }
-        if (closed) {
-            throw new IllegalStateException(node.opType() + " node '" + node.name() + "': its oneDNN primitive was closed");
-        }
-        int threads = ctx.parallel().threads();
-        if (threads != builtThreads) {
-            build(threads);
-        }
-        backend.library().setThreads(threads);
         beforePrimitive(ctx);
-        for (int i = 0; i < reordersBefore.size(); i++) { // indexed: an iterator per run would be garbage
-            reordersBefore.get(i).run(ctx);
-        }
-        primitive.run(ctx);
-        for (int i = 0; i < reordersAfter.size(); i++) {
-            reordersAfter.get(i).run(ctx);
-        }
+        primitives.run(ctx);
         afterPrimitive(ctx);
     }
 
     /** Destroys the primitive and its memory objects (the packed weights stay with the session). */
     @Override
     public final void close() {
-        closed = true;
-        backend.release(owned);
+        primitives.close();
         if (java != null) {
             java.close();
         }
-    }
-
-    /** (Re)creates the primitive and its memory objects for {@code threads} OpenMP threads. */
-    private void build(int threads) {
-        owned.close();
-        backend.library().setThreads(threads);
-        for (OneDnnPrimitive reorder : reordersBefore) {
-            reorder.build(owned, threads);
-        }
-        primitive.build(owned, threads);
-        for (OneDnnPrimitive reorder : reordersAfter) {
-            reorder.build(owned, threads);
-        }
-        builtThreads = threads;
     }
 }

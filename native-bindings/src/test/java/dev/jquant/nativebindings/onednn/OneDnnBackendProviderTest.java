@@ -77,8 +77,10 @@ class OneDnnBackendProviderTest {
             }
             assertEquals("Erf: not offloaded to oneDNN yet", backend.whyUnsupported(node("Erf", ""), 17));
             assertEquals(null, backend.whyUnsupported(node("FusedMatMul", Operators.JQUANT_DOMAIN), 17));
-            assertEquals("dev.jquant:Attention: not an ONNX default-domain operator",
-                    backend.whyUnsupported(node("Attention", Operators.JQUANT_DOMAIN), 17));
+            assertEquals(null, backend.whyUnsupported(node("Attention", Operators.JQUANT_DOMAIN), 17));
+            assertNotNull(backend.createOperator(node("Attention", Operators.JQUANT_DOMAIN), 17));
+            assertEquals("dev.jquant:Unknown: not an ONNX default-domain operator",
+                    backend.whyUnsupported(node("Unknown", Operators.JQUANT_DOMAIN), 17));
             assertEquals("com.microsoft:MatMul: not an ONNX default-domain operator",
                     backend.whyUnsupported(node("MatMul", "com.microsoft"), 17));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -41,7 +41,7 @@ class OneDnnPlanLifetimeTest {
             first.close();
             assertEquals(1, backend.liveOperatorResources());
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> first.execute(null));
-            assertEquals("MatMul node 'mm': its oneDNN primitive was closed", e.getMessage());
+            assertEquals("MatMul node 'mm': its oneDNN primitives were closed", e.getMessage());
             second.close();
             assertEquals(0, backend.liveOperatorResources());
         }
