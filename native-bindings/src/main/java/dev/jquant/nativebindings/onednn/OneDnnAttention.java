@@ -85,14 +85,15 @@ final class OneDnnAttention implements Operator {
                     return temp.primitiveDesc("scores matmul", pd -> dnnl_matmul_primitive_desc_create(pd,
                             backend.engine(), layouts.get(DNNL_ARG_SRC), layouts.get(DNNL_ARG_WEIGHTS), null,
                             layouts.get(DNNL_ARG_DST), attributes));
-                }));
+                }, OneDnnOperator.productWork(product)));
 
         List<Operand> softmax = List.of(Operand.scratch(DNNL_ARG_SRC, 0, scores, dnnl_f32),
                 Operand.scratch(DNNL_ARG_DST, 0, scores, dnnl_f32));
         stages.add(new OneDnnPrimitive(backend, name + " softmax", softmax, new MemorySegment[2],
                 (temp, layouts, attributes) -> temp.primitiveDesc("softmax", pd -> dnnl_softmax_forward_primitive_desc_create(
                         pd, backend.engine(), dnnl_forward_inference, dnnl_softmax_accurate, layouts.get(DNNL_ARG_SRC),
-                        layouts.get(DNNL_ARG_DST), BATCH_DIMS - 1, attributes))));
+                        layouts.get(DNNL_ARG_DST), BATCH_DIMS - 1, attributes)),
+                WorkEstimate.elementwise(Tensor.elementCount(scores))));
 
         List<Operand> mix = List.of(Operand.scratch(DNNL_ARG_SRC, 0, scores, dnnl_f32),
                 Operand.input(DNNL_ARG_WEIGHTS, 2, new long[] {batch, heads, keys, valueSize},
@@ -102,7 +103,7 @@ final class OneDnnAttention implements Operator {
         stages.add(new OneDnnPrimitive(backend, name + " mix", mix, new MemorySegment[3],
                 (temp, layouts, attributes) -> temp.primitiveDesc("mix matmul", pd -> dnnl_matmul_primitive_desc_create(
                         pd, backend.engine(), layouts.get(DNNL_ARG_SRC), layouts.get(DNNL_ARG_WEIGHTS), null,
-                        layouts.get(DNNL_ARG_DST), attributes))));
+                        layouts.get(DNNL_ARG_DST), attributes)), OneDnnOperator.productWork(mix)));
         try {
             stages.build(1);
         } catch (IllegalStateException e) { // no implementation for these shapes (e.g. the mask's broadcast)

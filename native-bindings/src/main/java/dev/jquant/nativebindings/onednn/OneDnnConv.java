@@ -24,6 +24,7 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
 final class OneDnnConv extends OneDnnOperator {
 
     private ConvolutionWindow window;
+    private long outputChannels;
 
     OneDnnConv(OneDnnBackend backend, Node node) {
         super(backend, node);
@@ -47,6 +48,7 @@ final class OneDnnConv extends OneDnnOperator {
             return null;
         }
         window = ConvolutionWindow.of(node, x, w, outputShape);
+        outputChannels = w[0];
         long[] weights = ConvolutionWindow.weightDims(w, node.attrInt("group", 1));
         long yAt = (Tensor.elementCount(x) * Float.BYTES + 63) / 64 * 64;
         ctx.reserveScratch(yAt + Tensor.elementCount(outputShape) * Float.BYTES);
@@ -62,6 +64,11 @@ final class OneDnnConv extends OneDnnOperator {
         }
         operands.add(channelsLastY);
         return operands;
+    }
+
+    @Override
+    long work(List<Operand> operands) {
+        return convolutionWork(operands, outputChannels);
     }
 
     @Override

@@ -38,6 +38,7 @@ final class OneDnnIntegerConv extends OneDnnOperator {
     private final int wZeroInput;
 
     private ConvolutionWindow window;
+    private long outputChannels;
     private long group;
     private OnnxIntegerParameters parameters;
     private long xBytes;
@@ -84,6 +85,7 @@ final class OneDnnIntegerConv extends OneDnnOperator {
         }
 
         window = ConvolutionWindow.of(node, x, w, outputShape);
+        outputChannels = w[0];
         group = node.attrInt("group", 1);
         bias = requantized && ctx.hasInput(8);
         long filters = w[0];
@@ -141,6 +143,11 @@ final class OneDnnIntegerConv extends OneDnnOperator {
 
     private static long align(long bytes) {
         return (bytes + 63) / 64 * 64;
+    }
+
+    @Override
+    long work(List<Operand> operands) {
+        return convolutionWork(operands, outputChannels);
     }
 
     @Override

@@ -94,6 +94,11 @@ final class OneDnnIntegerMatMul extends OneDnnOperator {
     }
 
     @Override
+    long work(List<Operand> operands) {
+        return productWork(operands);
+    }
+
+    @Override
     MemorySegment constantData(PrepareContext ctx, int index) {
         return index == bInput ? weights.codes() : super.constantData(ctx, index);
     }

@@ -61,7 +61,8 @@ abstract class OneDnnOperator implements Operator {
         OneDnnPrimitive reorder = new OneDnnPrimitive(backend, node.opType() + " node '" + node.name() + "' reorder",
                 operands, new MemorySegment[2], (temp, layouts, attributes) -> temp.primitiveDesc("reorder",
                         pd -> dnnl_reorder_primitive_desc_create(pd, layouts.get(DNNL_ARG_FROM), backend.engine(),
-                                layouts.get(DNNL_ARG_TO), backend.engine(), attributes)));
+                                layouts.get(DNNL_ARG_TO), backend.engine(), attributes)),
+                WorkEstimate.copy(elements(from)));
         (before ? reordersBefore : reordersAfter).add(reorder);
     }
 
@@ -84,6 +85,52 @@ abstract class OneDnnOperator implements Operator {
      */
     String whyNotOnCodes(PrepareContext ctx, int index, QuantizedTensor w) {
         return "oneDNN's " + node.opType() + " does not read quantized weights";
+    }
+
+    /**
+     * The primitive's estimated single-thread nanoseconds ({@link WorkEstimate}); here elementwise over its largest
+     * operand. Products and convolutions count their multiply-adds instead.
+     */
+    long work(List<Operand> operands) {
+        long largest = 0;
+        for (Operand o : operands) {
+            largest = Math.max(largest, elements(o));
+        }
+        return WorkEstimate.elementwise(largest);
+    }
+
+    /** A matrix product's work: its output elements times K, the source's last dimension. */
+    static long productWork(List<Operand> operands) {
+        long k = 0;
+        for (Operand o : operands) {
+            if (o.argument() == DNNL_ARG_SRC) {
+                k = o.dims()[o.dims().length - 1];
+            }
+        }
+        return WorkEstimate.multiplyAdds(elements(operands, DNNL_ARG_DST) * k);
+    }
+
+    /** A convolution's work: its output elements times the weights per output channel. */
+    static long convolutionWork(List<Operand> operands, long outputChannels) {
+        return WorkEstimate.multiplyAdds(elements(operands, DNNL_ARG_DST) * (elements(operands, DNNL_ARG_WEIGHTS) / outputChannels));
+    }
+
+    static long elements(Operand o) {
+        long count = 1;
+        for (long d : o.dims()) {
+            count *= d;
+        }
+        return count;
+    }
+
+    /** The element count of the operand of {@code argument}. */
+    static long elements(List<Operand> operands, int argument) {
+        for (Operand o : operands) {
+            if (o.argument() == argument) {
+                return elements(o);
+            }
+        }
+        throw new IllegalArgumentException("no operand for argument " + argument);
     }
 
     /** The data of the constant input {@code index}, which a {@link Operand.Source#PACKED_INPUT} operand packs. */
@@ -128,7 +175,7 @@ abstract class OneDnnOperator implements Operator {
         }
         reordersBefore.forEach(primitives::add);
         primitives.add(new OneDnnPrimitive(backend, node.opType() + " node '" + node.name() + "'", operands, constants,
-                this::descriptor));
+                this::descriptor, work(operands)));
         reordersAfter.forEach(primitives::add);
         primitives.build(1);
     }

@@ -38,6 +38,8 @@ final class OneDnnPrimitive {
     /** The constant tensors of {@link Operand.Source#PACKED_INPUT} operands, by operand position. */
     private final MemorySegment[] constants;
     private final Descriptor descriptor;
+    /** Estimated single-thread nanoseconds, see {@link WorkEstimate}. */
+    private final long work;
     private final SegmentPointer pointer = new SegmentPointer();
 
     private dnnl_primitive primitive;
@@ -52,14 +54,21 @@ final class OneDnnPrimitive {
     /**
      * @param what names the primitive in logs, e.g. the node
      * @param constants for each operand, the constant data it packs (null for the others)
+     * @param work the estimated single-thread nanoseconds ({@link WorkEstimate}), which decide its thread count
      */
     OneDnnPrimitive(OneDnnBackend backend, String what, List<Operand> operands, MemorySegment[] constants,
-            Descriptor descriptor) {
+            Descriptor descriptor, long work) {
         this.backend = backend;
+        this.work = work;
         this.what = what;
         this.operands = List.copyOf(operands);
         this.constants = constants.clone();
         this.descriptor = descriptor;
+    }
+
+    /** The OpenMP threads this primitive runs on in a session of {@code threads}. */
+    int threads(int threads) {
+        return WorkEstimate.threads(work, threads);
     }
 
     /** Creates the primitive and its memory objects in {@code owned}, for the OpenMP thread count now set. */

@@ -4,6 +4,7 @@ import dev.jquant.runtime.graph.Node;
 import dev.jquant.runtime.ops.ExecContext;
 import dev.jquant.runtime.ops.PrepareContext;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * A matrix product on oneDNN's matmul that may multiply an int8 weight (input 1) as codes: the subclass sets
@@ -17,6 +18,11 @@ abstract class OneDnnProduct extends OneDnnOperator {
 
     OneDnnProduct(OneDnnBackend backend, Node node) {
         super(backend, node);
+    }
+
+    @Override
+    long work(List<Operand> operands) {
+        return productWork(operands);
     }
 
     @Override

@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * The oneDNN primitives one node runs, in order, with the native resources they own. They are built for one
  * thread when the node is prepared (the thread count is not part of its prepare context) and rebuilt on the
- * first run with another count, since some implementations fix their work split when created. Closing destroys
- * them; the packed weights stay with the session's backend.
+ * first run with another count, since some implementations fix their work split when created; each runs on the
+ * session's threads, or on one where its work is too small to pay for waking the others ({@link WorkEstimate}).
+ * Closing destroys them; the packed weights stay with the session's backend.
  */
 final class PrimitiveSequence {
 
@@ -33,9 +34,10 @@ final class PrimitiveSequence {
     /** (Re)creates every primitive and its memory objects for {@code threads} OpenMP threads. */
     void build(int threads) {
         owned.close();
-        backend.library().setThreads(threads);
         for (OneDnnPrimitive primitive : primitives) {
-            primitive.build(owned, threads);
+            int own = primitive.threads(threads);
+            backend.library().setThreads(own);
+            primitive.build(owned, own);
         }
         builtThreads = threads;
     }
@@ -49,9 +51,10 @@ final class PrimitiveSequence {
         if (threads != builtThreads) {
             build(threads);
         }
-        backend.library().setThreads(threads);
         for (int i = 0; i < primitives.size(); i++) { // indexed: an iterator per run would be garbage
-            primitives.get(i).run(ctx);
+            OneDnnPrimitive primitive = primitives.get(i);
+            backend.library().setThreads(primitive.threads(threads));
+            primitive.run(ctx);
         }
     }
 
