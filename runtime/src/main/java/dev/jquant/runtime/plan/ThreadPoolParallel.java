@@ -17,6 +17,7 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
 
     /** Spins before parking: back-to-back operators then hand over work without a park/unpark round trip. */
     private static final int SPINS = 1 << 12;
+    private static final int YIELD_EVERY = 64;
 
     private final int threads;
     private final Worker[] workers;
@@ -71,7 +72,7 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
         runChunk(0);
         for (int spin = 0; remaining.get() > 0; spin++) {
             if (spin < SPINS) {
-                Thread.onSpinWait();
+                idle(spin);
             } else {
                 LockSupport.park(this);
             }
@@ -84,6 +85,19 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
         }
         if (t instanceof Error err) {
             throw err;
+        }
+    }
+
+    /**
+     * One turn of a spin-wait. Every {@value #YIELD_EVERY}th turn yields the core: a thread that native code
+     * wakes meanwhile (oneDNN's OpenMP workers, in a session on the oneDNN backend) gets it at once instead of
+     * waiting for the spinner's time slice to end.
+     */
+    private static void idle(int spin) {
+        if (spin % YIELD_EVERY == YIELD_EVERY - 1) {
+            Thread.yield();
+        } else {
+            Thread.onSpinWait();
         }
     }
 
@@ -127,7 +141,7 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
             while (true) {
                 for (int spin = 0; generation == seen && !closed; spin++) {
                     if (spin < SPINS) {
-                        Thread.onSpinWait();
+                        idle(spin);
                     } else {
                         LockSupport.park(ThreadPoolParallel.this);
                     }
