@@ -1,5 +1,6 @@
 /**
- * The oneDNN backend: fp32 MatMul, Gemm and Conv, pooling, softmax and layer normalization on oneDNN 3.x
+ * The oneDNN backend: fp32 MatMul, Gemm and Conv, pooling, softmax, layer normalization, GELU and jquant's
+ * fused attention (three primitives, see {@link dev.jquant.nativebindings.onednn.OneDnnAttention}) on oneDNN 3.x
  * primitives, ONNX's integer operators (ConvInteger, QLinearConv, MatMulInteger, QLinearMatMul) on its int8
  * primitives, every other node left to the Java backend with the reason in the plan.
  *
@@ -30,7 +31,9 @@
  * sets it to the session's thread count ({@code omp_set_num_threads}, called through the FFM API); each
  * session thread gets its own OpenMP team of that size. Primitives must be created for the count they
  * run with (some implementations fix their partitioning when created), so a plan's primitives are built
- * for one thread in {@code prepare} and rebuilt once, on the first run, for a multi-threaded session.
+ * for one thread in {@code prepare} and rebuilt once, on the first run, for a multi-threaded session; a
+ * primitive whose work is too small to pay for waking the other threads keeps one
+ * ({@link dev.jquant.nativebindings.onednn.WorkEstimate}).
  * Unless the environment sets {@code OMP_WAIT_POLICY} or {@code GOMP_SPINCOUNT}, the probe sets
  * {@code OMP_WAIT_POLICY=PASSIVE} before libgomp loads: workers then sleep between primitives instead of
  * spinning on the cores the session's Java operators run on next.
