@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code jquant inspect --plan} on y = Gelu(x·W), x: FLOAT32[batch, seq, 4], and {@code jquant backends}
+ * {@code jquant inspect --plan} on y = tanh(x·W), x: FLOAT32[batch, seq, 4], and {@code jquant backends}
  * for the oneDNN backend that comes with the CLI.
  */
 class InspectPlanTest {
@@ -37,7 +37,7 @@ class InspectPlanTest {
                 List.of(new ValueInfo("x", DType.FLOAT32, List.of(Dim.symbolic("batch"), Dim.symbolic("seq"), Dim.fixed(4)))),
                 List.of(new ValueInfo("y", DType.FLOAT32, null)),
                 List.of(new Node("proj", "MatMul", List.of("x", "w"), List.of("xw"), Map.of()),
-                        new Node("norm", "Gelu", List.of("xw"), List.of("y"), Map.of())),
+                        new Node("squash", "Tanh", List.of("xw"), List.of("y"), Map.of())),
                 Map.of("w", w), Map.of());
         jqm = dir.resolve("proj.jqm");
         Compressor.write(graph, jqm);
@@ -50,7 +50,7 @@ class InspectPlanTest {
         String[] lines = r.out().split("\n");
         assertEquals(jqm + ": plan on backend java (asked for java), inputs x FLOAT32[2, 5, 4]", lines[0]);
         assertTrue(lines[1].matches(" +0 +MatMul +java +proj +-> .*FLOAT32\\[2, 5, 3\\]"), lines[1]);
-        assertTrue(lines[2].matches(" +1 +Gelu +java +norm +-> .*FLOAT32\\[2, 5, 3\\]"), lines[2]);
+        assertTrue(lines[2].matches(" +1 +Tanh +java +squash +-> .*FLOAT32\\[2, 5, 3\\]"), lines[2]);
         assertTrue(lines[3].startsWith("2 nodes run ({java=2})"), lines[3]);
     }
 
@@ -66,7 +66,7 @@ class InspectPlanTest {
         String[] lines = r.out().split("\n");
         assertTrue(lines[0].endsWith("plan on backend onednn (asked for onednn), inputs x FLOAT32[1, 128, 4]"), lines[0]);
         assertTrue(lines[1].matches(" +0 +MatMul +onednn +proj +-> [^\\[]*\\[[^\\]]*\\]"), "no fallback: " + lines[1]);
-        assertTrue(lines[2].matches(" +1 +Gelu +java +norm +-> .*  \\[fallback: Gelu: .+\\]"), lines[2]);
+        assertTrue(lines[2].matches(" +1 +Tanh +java +squash +-> .*  \\[fallback: Tanh: .+\\]"), lines[2]);
     }
 
     @Test
