@@ -1,7 +1,14 @@
 package dev.jquant.nativebindings.onednn;
 
+import static org.bytedeco.dnnl.global.dnnl.*;
+
 import dev.jquant.runtime.graph.Node;
 import java.util.Arrays;
+import java.util.Map;
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_memory_desc;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
 
 /**
  * An ONNX convolution's window as oneDNN's convolution primitives take it: strides, dilations counted from 0
@@ -55,6 +62,14 @@ record ConvolutionWindow(long[] strides, long[] dilations, long[] padsBegin, lon
         grouped[1] = w[0] / group;
         System.arraycopy(w, 1, grouped, 2, w.length - 1);
         return grouped;
+    }
+
+    /** A direct forward convolution over this window, from the operands' layouts (bias optional). */
+    dnnl_primitive_desc descriptor(NativeResources temp, dnnl_engine engine, Map<Integer, dnnl_memory_desc> layouts,
+            dnnl_primitive_attr attributes) {
+        return temp.primitiveDesc("convolution", pd -> dnnl_convolution_forward_primitive_desc_create(pd, engine,
+                dnnl_forward_inference, dnnl_convolution_direct, layouts.get(DNNL_ARG_SRC), layouts.get(DNNL_ARG_WEIGHTS),
+                layouts.get(DNNL_ARG_BIAS), layouts.get(DNNL_ARG_DST), strides, dilations, padsBegin, padsEnd, attributes));
     }
 
     private static long[] spatialAttribute(Node node, String name, int rank) {

@@ -74,9 +74,6 @@ final class OneDnnConv extends OneDnnOperator {
     @Override
     dnnl_primitive_desc descriptor(NativeResources temp, Map<Integer, dnnl_memory_desc> layouts,
             dnnl_primitive_attr attributes) {
-        return temp.primitiveDesc("convolution", pd -> dnnl_convolution_forward_primitive_desc_create(pd,
-                backend.engine(), dnnl_forward_inference, dnnl_convolution_direct, layouts.get(DNNL_ARG_SRC),
-                layouts.get(DNNL_ARG_WEIGHTS), layouts.get(DNNL_ARG_BIAS), layouts.get(DNNL_ARG_DST),
-                window.strides(), window.dilations(), window.padsBegin(), window.padsEnd(), attributes));
+        return window.descriptor(temp, backend.engine(), layouts, attributes);
     }
 }

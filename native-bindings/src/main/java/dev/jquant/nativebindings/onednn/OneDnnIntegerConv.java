@@ -45,7 +45,7 @@ final class OneDnnIntegerConv extends OneDnnOperator {
     private boolean bias;
     private float[] weightScales;
     private Int8Weights weights;
-    // Byte offsets in the step's scratch: an int8 x shifted to uint8 at 0, then x and y channels-last.
+    /** Where the float bias goes in the step's scratch (after x shifted to uint8, x and y channels-last). */
     private long biasAt;
 
     OneDnnIntegerConv(OneDnnBackend backend, Node node) {
@@ -154,9 +154,6 @@ final class OneDnnIntegerConv extends OneDnnOperator {
     dnnl_primitive_desc descriptor(NativeResources temp, Map<Integer, dnnl_memory_desc> layouts,
             dnnl_primitive_attr attributes) {
         parameters.setAttributes(attributes);
-        return temp.primitiveDesc("int8 convolution", pd -> dnnl_convolution_forward_primitive_desc_create(pd,
-                backend.engine(), dnnl_forward_inference, dnnl_convolution_direct, layouts.get(DNNL_ARG_SRC),
-                layouts.get(DNNL_ARG_WEIGHTS), layouts.get(DNNL_ARG_BIAS), layouts.get(DNNL_ARG_DST),
-                window.strides(), window.dilations(), window.padsBegin(), window.padsEnd(), attributes));
+        return window.descriptor(temp, backend.engine(), layouts, attributes);
     }
 }
