@@ -13,6 +13,7 @@ final class ConvInteger implements Operator {
     @Override
     public void prepare(PrepareContext ctx) {
         convolution.prepare(ctx);
+        convolution.planGemm(ctx, 0);
         ctx.setOutput(0, DType.INT32, convolution.outputShape());
     }
 

@@ -16,7 +16,9 @@ import java.util.Locale;
  * {@code pads}, {@code auto_pad}). Taps in the padding add nothing, as if the padding held x's zero point.
  * x's zero point is per tensor; w's per tensor or per output channel ({@code [M]}). Sums wrap in 32 bits.
  *
- * <p>Plain integer loops, output planes spread over the threads; the window geometry is Conv's.
+ * <p>With constant weights that fit int8 after their zero points, {@link #planGemm} hands the work to the int8
+ * GEMM ({@link PatchGemmConvolution}); otherwise plain integer loops, output planes spread over the threads. The
+ * window geometry is Conv's.
  */
 final class IntegerConvolution {
 
@@ -44,6 +46,8 @@ final class IntegerConvolution {
     private MemorySegment x;
     private MemorySegment w;
     private MemorySegment out;
+    /** Set when the weights are constant and fit int8 after their zero points: the int8 GEMM runs it. */
+    private PatchGemmConvolution gemm;
 
     /** Operands named {@code xName} and {@code wName} at these inputs. */
     IntegerConvolution(String xName, int xInput, int xZeroInput, String wName, int wInput, int wZeroInput) {
@@ -106,6 +110,18 @@ final class IntegerConvolution {
         NeuralOperators.toInt(xShape[0] * filters, "the batch times M");
     }
 
+    /**
+     * Plans the int8 GEMM form where the weights allow it (see {@link PatchGemmConvolution}); it uses the step's
+     * scratch from byte {@code scratchOffset} on, which this reserves.
+     */
+    void planGemm(PrepareContext ctx, long scratchOffset) {
+        gemm = PatchGemmConvolution.of(ctx, wInput, wZeroInput, channels, filters, group, window, xSigned, wSigned,
+                scratchOffset);
+        if (gemm != null) {
+            ctx.reserveScratch(gemm.scratchEnd());
+        }
+    }
+
     long[] outputShape() {
         return outputShape.clone();
     }
@@ -122,6 +138,10 @@ final class IntegerConvolution {
         out = into;
         Tensor xz = ctx.input(xZeroInput);
         xZero[0] = xz == null ? 0 : QuantizedElements.eightBit(xz.data(), 0, xSigned);
+        if (gemm != null) {
+            gemm.convolve(x, xZero[0], outputShape[0], ctx.scratch(), into, ctx.parallel());
+            return;
+        }
         Tensor wz = ctx.input(wZeroInput);
         for (int i = 0; i < wZeros.length; i++) {
             wZeros[i] = wz == null ? 0 : QuantizedElements.eightBit(wz.data(), i, wSigned);
@@ -146,7 +166,7 @@ final class IntegerConvolution {
             for (int o = 0; o < outSize; o++) {
                 int acc = 0;
                 for (int t = 0; t < taps; t++) {
-                    int i = inputPosition(o, t);
+                    int i = inputPosition(window, o, t);
                     if (i < 0) {
                         continue;
                     }
@@ -161,8 +181,8 @@ final class IntegerConvolution {
         }
     }
 
-    /** The input position output {@code o} reads at tap {@code t}, or -1 when it lies in the padding. */
-    private int inputPosition(int o, int t) {
+    /** The input position output {@code o} of {@code window} reads at tap {@code t}, or -1 when it lies in the padding. */
+    static int inputPosition(Window window, int o, int t) {
         int index = 0;
         int scale = 1;
         for (int d = window.rank() - 1; d >= 0; d--) {

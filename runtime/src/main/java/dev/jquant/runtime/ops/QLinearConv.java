@@ -67,7 +67,9 @@ final class QLinearConv implements Operator {
         long[] shape = convolution.outputShape();
         planes = (int) (shape[0] * filters);
         planeSize = ShapeOperands.product(shape, 2, shape.length);
-        ctx.reserveScratch(Math.multiplyExact(Tensor.elementCount(shape), (long) Integer.BYTES));
+        long accumulatorBytes = Math.multiplyExact(Tensor.elementCount(shape), (long) Integer.BYTES);
+        ctx.reserveScratch(accumulatorBytes);
+        convolution.planGemm(ctx, accumulatorBytes);
         ctx.setOutput(0, yType, shape);
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jquant.runtime.DType;
 import dev.jquant.runtime.Tensor;
+import dev.jquant.runtime.graph.Node;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,42 @@ class ConvIntegerTest {
                     Tensor zw = ints(wt, QuantizedOpTesting.random(random, wt, m), m);
                     Tensor y = NeuralOpTesting.run(node("ConvInteger", 4, 1, "group", c[2][0], "strides", c[3],
                             "dilations", c[4], "pads", c[5]), 10, NeuralOpTesting.THREE_CHUNKS, x, w, zx, zw)[0];
+                    int[] expected = reference(x, w, zx, zw, (int) c[2][0], c[3], c[4], c[5]);
+                    assertArrayEquals(expected, y.toIntArray(), Arrays.deepToString(c) + " " + xt + " x " + wt);
+                }
+            }
+        }
+    }
+
+    @Test
+    void constantWeightsThatFitInt8RunOnTheGemmAndMatchTheDefinition() throws Exception {
+        // {x shape}, {w shape}, group, strides, dilations, pads: as above, plus a 1x1 and a wider 3x3.
+        long[][][] cases = {
+            {{1, 1, 5, 5}, {1, 1, 3, 3}, {1}, {1, 1}, {1, 1}, {0, 0, 0, 0}},
+            {{2, 3, 6, 7}, {4, 3, 3, 2}, {1}, {2, 1}, {1, 2}, {1, 0, 2, 1}},
+            {{1, 4, 5, 5}, {6, 2, 3, 3}, {2}, {1, 1}, {1, 1}, {1, 1, 1, 1}},
+            {{1, 3, 4, 4}, {3, 1, 1, 1}, {3}, {1, 1}, {1, 1}, {0, 0, 0, 0}},
+            {{1, 16, 9, 9}, {24, 16, 1, 1}, {1}, {1, 1}, {1, 1}, {0, 0, 0, 0}},
+            {{2, 32, 12, 12}, {40, 32, 3, 3}, {1}, {1, 1}, {1, 1}, {1, 1, 1, 1}},
+        };
+        for (long[][] c : cases) {
+            for (DType xt : new DType[] {DType.UINT8, DType.INT8}) {
+                for (DType wt : new DType[] {DType.UINT8, DType.INT8}) {
+                    Tensor x = ints(xt, QuantizedOpTesting.random(random, xt, (int) Tensor.elementCount(c[0])), c[0]);
+                    int m = (int) c[1][0];
+                    // ONNX Runtime's forms: int8 weights with zero points of 0, uint8 ones around 128.
+                    int[] zeros = new int[m];
+                    Arrays.fill(zeros, wt == DType.UINT8 ? 128 : 0);
+                    int[] codes = new int[(int) Tensor.elementCount(c[1])];
+                    for (int i = 0; i < codes.length; i++) {
+                        codes[i] = zeros[0] + random.nextInt(256) - 128;
+                    }
+                    Tensor w = ints(wt, codes, c[1]);
+                    Tensor zx = ints(xt, QuantizedOpTesting.random(random, xt, 1));
+                    Tensor zw = ints(wt, zeros, m);
+                    Node conv = node("ConvInteger", 4, 1, "group", c[2][0], "strides", c[3], "dilations", c[4], "pads", c[5]);
+                    Tensor y = NodeEvaluator.evaluate(conv, 10, new Tensor[] {x, w, zx, zw}, true,
+                            NeuralOpTesting.THREE_CHUNKS)[0];
                     int[] expected = reference(x, w, zx, zw, (int) c[2][0], c[3], c[4], c[5]);
                     assertArrayEquals(expected, y.toIntArray(), Arrays.deepToString(c) + " " + xt + " x " + wt);
                 }
